@@ -1,0 +1,287 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { contacts, partnerOrganisations, users, type UserKind } from "../../../db/schema/index.ts";
+import { audit } from "../audit/audit.server.ts";
+import { setConsent } from "../consents/consents.server.ts";
+import type { Language } from "../i18n/languages.ts";
+import { queueEmail, renderActionEmail, type ActionEmailTemplate } from "../messaging/email.server.ts";
+import type { Actor } from "../plugins/contract.ts";
+import type { AppRuntime } from "../runtime/runtime.server.ts";
+import { hashPassword, verifyPassword } from "./password.server.ts";
+import { isSignInBlocked, recordSignInAttempt, signInKeys } from "./rate-limit.server.ts";
+import { endAllSessions } from "./session.server.ts";
+import { consumeToken, issueToken, peekToken } from "./tokens.server.ts";
+
+type Runtime = Pick<AppRuntime, "db" | "jobs" | "config" | "lucia">;
+
+export type SignInFailure = "invalidCredentials" | "rateLimited" | "unverified" | "inactive";
+
+/** Checks credentials for one portal's kind of user; every outcome is audited. */
+export async function signIn(
+  runtime: Runtime,
+  input: { kind: UserKind; email: string; password: string; ip: string | null },
+): Promise<{ ok: true; userId: string } | { ok: false; error: SignInFailure }> {
+  const { db } = runtime;
+  const keys = signInKeys(input.kind, input.email, input.ip);
+  if (await isSignInBlocked(db, keys)) {
+    await audit(db, null, { action: "auth.sign_in_blocked", data: { kind: input.kind, email: input.email }, ip: input.ip });
+    return { ok: false, error: "rateLimited" };
+  }
+  const [user] = await db
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      // a partner user of a deactivated organisation is as inactive as a deactivated user
+      active: sql<boolean>`${users.active} and coalesce((select ${partnerOrganisations.active} from ${partnerOrganisations} where ${partnerOrganisations.id} = ${users.partnerOrgId}), true)`,
+      emailVerifiedAt: users.emailVerifiedAt,
+    })
+    .from(users)
+    .where(and(eq(users.kind, input.kind), eq(users.email, input.email)));
+  const valid = await verifyPassword(user?.passwordHash ?? null, input.password);
+  if (!user || !valid) {
+    await recordSignInAttempt(db, keys, false);
+    await audit(db, null, {
+      action: "auth.sign_in_failed",
+      entityType: user ? "user" : undefined,
+      entityId: user?.id,
+      data: { kind: input.kind, email: input.email },
+      ip: input.ip,
+    });
+    return { ok: false, error: "invalidCredentials" };
+  }
+  if (!user.active) return { ok: false, error: "inactive" };
+  if (input.kind === "customer" && !user.emailVerifiedAt) return { ok: false, error: "unverified" };
+  await recordSignInAttempt(db, keys, true);
+  await audit(db, { kind: input.kind, userId: user.id } as Actor, {
+    action: "auth.signed_in",
+    entityType: "user",
+    entityId: user.id,
+    ip: input.ip,
+  });
+  return { ok: true, userId: user.id };
+}
+
+function link(runtime: Runtime, path: string, token: string) {
+  return `${runtime.config.appOrigin}${path}?token=${encodeURIComponent(token)}`;
+}
+
+async function sendActionEmail(
+  runtime: Runtime,
+  db: Runtime["db"],
+  input: { to: string; userId: string; name: string; template: ActionEmailTemplate; language: Language; url: string; values?: Record<string, string>; contactId?: string | null },
+) {
+  const email = await renderActionEmail(input.template, input.language, { name: input.name, url: input.url, values: input.values });
+  await queueEmail(db, runtime.jobs, {
+    to: input.to,
+    template: input.template,
+    language: input.language,
+    email,
+    userId: input.userId,
+    contactId: input.contactId ?? undefined,
+  });
+}
+
+/**
+ * A patient or shopper signs up. The answer is the same whether or not the address already has
+ * an account (the owner of an existing one is told by e-mail instead), so the form cannot be
+ * used to find out who is a customer here.
+ */
+export async function registerCustomer(
+  runtime: Runtime,
+  input: { name: string; email: string; phone: string | null; password: string; language: Language; ip: string | null },
+) {
+  const passwordHash = await hashPassword(input.password);
+  await runtime.db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: users.id, name: users.name, locale: users.locale }).from(users).where(and(eq(users.kind, "customer"), eq(users.email, input.email)));
+    if (existing) {
+      const token = await issueToken(tx, existing.id, "password_reset");
+      await sendActionEmail(runtime, tx, {
+        to: input.email,
+        userId: existing.id,
+        name: existing.name,
+        template: "auth.account-exists",
+        language: (existing.locale as Language | null) ?? input.language,
+        url: link(runtime, "/reset-password", token),
+      });
+      return;
+    }
+    // an existing contact with this address (one only) is the same person; the verification
+    // e-mail proves they own the address before they can sign in and see it
+    const matches = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(sql`lower(${contacts.email}) = ${input.email}`, isNull(contacts.mergedIntoId)))
+      .limit(2);
+    let contactId = matches.length === 1 ? matches[0].id : null;
+    if (!contactId) {
+      const [contact] = await tx
+        .insert(contacts)
+        .values({ fullName: input.name, email: input.email, phone: input.phone, preferredLocale: input.language, lifecycleStage: "customer", preferredChannel: input.phone ? "whatsapp" : "email" })
+        .returning({ id: contacts.id });
+      contactId = contact.id;
+    }
+    const [user] = await tx
+      .insert(users)
+      .values({ kind: "customer", email: input.email, name: input.name, passwordHash, locale: input.language, contactId })
+      .returning({ id: users.id });
+    const actor = { kind: "customer" as const, userId: user.id, contactId };
+    // the sign-up form asks for exactly this purpose; marketing is asked separately
+    await setConsent(tx, actor, { contactId, purpose: "service_messages", granted: true, source: "registration" });
+    const token = await issueToken(tx, user.id, "email_verification");
+    await sendActionEmail(runtime, tx, {
+      to: input.email,
+      userId: user.id,
+      name: input.name,
+      template: "auth.verify-email",
+      language: input.language,
+      url: link(runtime, "/portal/verify", token),
+      contactId,
+    });
+    await audit(tx, actor, { action: "auth.registered", entityType: "user", entityId: user.id, ip: input.ip });
+  });
+}
+
+/** Sends a fresh verification link to an unverified customer (silently nothing otherwise). */
+export async function resendVerification(runtime: Runtime, input: { email: string; language: Language }) {
+  await runtime.db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ id: users.id, name: users.name, locale: users.locale, verified: users.emailVerifiedAt, contactId: users.contactId })
+      .from(users)
+      .where(and(eq(users.kind, "customer"), eq(users.email, input.email)));
+    if (!user || user.verified) return;
+    const token = await issueToken(tx, user.id, "email_verification");
+    await sendActionEmail(runtime, tx, {
+      to: input.email,
+      userId: user.id,
+      name: user.name,
+      template: "auth.verify-email",
+      language: (user.locale as Language | null) ?? input.language,
+      url: link(runtime, "/portal/verify", token),
+      contactId: user.contactId,
+    });
+  });
+}
+
+export async function verifyEmail(runtime: Runtime, token: string) {
+  return runtime.db.transaction(async (tx) => {
+    const userId = await consumeToken(tx, "email_verification", token);
+    if (!userId) return null;
+    await tx.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, userId));
+    await audit(tx, { kind: "customer", userId } as Actor, { action: "auth.email_verified", entityType: "user", entityId: userId });
+    return userId;
+  });
+}
+
+/** Always answers the same; e-mails a link only when the account exists and is active. */
+export async function requestPasswordReset(runtime: Runtime, input: { kind: UserKind; email: string; language: Language }) {
+  await runtime.db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ id: users.id, name: users.name, locale: users.locale, active: users.active })
+      .from(users)
+      .where(and(eq(users.kind, input.kind), eq(users.email, input.email)));
+    if (!user || !user.active) return;
+    const token = await issueToken(tx, user.id, "password_reset");
+    await sendActionEmail(runtime, tx, {
+      to: input.email,
+      userId: user.id,
+      name: user.name,
+      template: "auth.reset-password",
+      language: (user.locale as Language | null) ?? input.language,
+      url: link(runtime, "/reset-password", token),
+    });
+  });
+}
+
+export async function isValidResetToken(runtime: Runtime, token: string) {
+  return (await peekToken(runtime.db, "password_reset", token)) !== null;
+}
+
+/** Sets a new password from an e-mailed link and signs the account out everywhere. */
+export async function resetPassword(runtime: Runtime, input: { token: string; password: string; ip: string | null }) {
+  const passwordHash = await hashPassword(input.password);
+  const result = await runtime.db.transaction(async (tx) => {
+    const userId = await consumeToken(tx, "password_reset", input.token);
+    if (!userId) return null;
+    // the link reached the inbox, so the address is proven too
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, kind: users.kind });
+    await audit(tx, null, { action: "auth.password_reset", entityType: "user", entityId: userId, ip: input.ip });
+    return user;
+  });
+  if (result) await endAllSessions(runtime as AppRuntime, result.id);
+  return result;
+}
+
+export async function changePassword(
+  runtime: Runtime,
+  actor: Exclude<Actor, { kind: "system" }>,
+  input: { current: string; next: string; ip: string | null },
+): Promise<{ ok: true } | { ok: false; error: "wrongPassword" }> {
+  const [user] = await runtime.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
+  if (!(await verifyPassword(user?.passwordHash ?? null, input.current))) return { ok: false, error: "wrongPassword" };
+  const passwordHash = await hashPassword(input.next);
+  await runtime.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
+    await audit(tx, actor, { action: "auth.password_changed", entityType: "user", entityId: actor.userId, ip: input.ip });
+  });
+  await endAllSessions(runtime as AppRuntime, actor.userId);
+  return { ok: true };
+}
+
+/** Staff invite a user of a partner organisation; the link lets them choose a password. */
+export async function invitePartnerUser(
+  runtime: Runtime,
+  actor: Extract<Actor, { kind: "staff" }>,
+  input: { partnerOrgId: string; partnerName: string; email: string; name: string; language: Language },
+): Promise<{ ok: true; userId: string } | { ok: false; error: "alreadyMember" | "otherOrganisation" }> {
+  return runtime.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: users.id, partnerOrgId: users.partnerOrgId, passwordHash: users.passwordHash })
+      .from(users)
+      .where(and(eq(users.kind, "partner"), eq(users.email, input.email)));
+    if (existing && existing.partnerOrgId !== input.partnerOrgId) return { ok: false as const, error: "otherOrganisation" as const };
+    if (existing?.passwordHash) return { ok: false as const, error: "alreadyMember" as const };
+    const userId =
+      existing?.id ??
+      (
+        await tx
+          .insert(users)
+          .values({ kind: "partner", email: input.email, name: input.name, partnerOrgId: input.partnerOrgId, locale: input.language })
+          .returning({ id: users.id })
+      )[0].id;
+    const token = await issueToken(tx, userId, "partner_invitation");
+    await sendActionEmail(runtime, tx, {
+      to: input.email,
+      userId,
+      name: input.name,
+      template: "auth.partner-invitation",
+      language: input.language,
+      url: link(runtime, "/partner/invitation", token),
+      values: { organisation: input.partnerName },
+    });
+    await audit(tx, actor, { action: "partner.user_invited", entityType: "user", entityId: userId, data: { partnerOrgId: input.partnerOrgId } });
+    return { ok: true as const, userId };
+  });
+}
+
+export async function invitationDetails(runtime: Runtime, token: string) {
+  const found = await peekToken(runtime.db, "partner_invitation", token);
+  if (!found) return null;
+  const [user] = await runtime.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, found.userId));
+  return user ?? null;
+}
+
+/** The invited user sets their name and password; returns their id to start a session. */
+export async function acceptInvitation(runtime: Runtime, input: { token: string; name: string; password: string; ip: string | null }) {
+  const passwordHash = await hashPassword(input.password);
+  return runtime.db.transaction(async (tx) => {
+    const userId = await consumeToken(tx, "partner_invitation", input.token);
+    if (!userId) return null;
+    await tx.update(users).set({ name: input.name, passwordHash, emailVerifiedAt: new Date(), active: true }).where(eq(users.id, userId));
+    const [user] = await tx.select({ partnerOrgId: users.partnerOrgId }).from(users).where(eq(users.id, userId));
+    await audit(tx, { kind: "partner", userId, partnerOrgId: user.partnerOrgId! }, { action: "partner.invitation_accepted", entityType: "user", entityId: userId, ip: input.ip });
+    return userId;
+  });
+}

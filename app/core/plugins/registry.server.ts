@@ -1,0 +1,295 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+import { pluginStates } from "../../../db/schema/index.ts";
+import { audit } from "../audit/audit.server.ts";
+import { languages } from "../i18n/languages.ts";
+import { coreRoles, corePermissions, syncPermissions, type PermissionDeclaration } from "../permissions/permissions.server.ts";
+import type {
+  Actor,
+  ContactPanel,
+  DomainEvent,
+  HandlerContext,
+  PluginServices,
+  DashboardWidget,
+  InstalledPlugin,
+  PluginManifest,
+  PluginNavEntry,
+  PluginServer,
+  Portal,
+  TimelineSource,
+} from "./contract.ts";
+
+export class PluginManifestError extends Error {
+  constructor(public problems: string[]) {
+    super(`Plugin manifests are invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "PluginManifestError";
+  }
+}
+
+/** Thrown when enabling or disabling would break a `requires` link; `code` is an i18n key. */
+export class PluginDependencyError extends Error {
+  constructor(
+    public code: "plugins.errors.requiresDisabled" | "plugins.errors.requiredBy" | "plugins.errors.unknown",
+    public plugins: string[],
+  ) {
+    super(`${code}: ${plugins.join(", ")}`);
+  }
+}
+
+// Paths the core itself owns below each portal; a plugin may not take them.
+const reservedPaths: Record<Portal, string[]> = {
+  staff: ["", "login", "contacts", "partners", "settings", "mailbox"],
+  portal: ["", "login", "register", "verify", "profile", "password"],
+  partner: ["", "login", "invitation", "users"],
+  api: [],
+};
+
+function lookup(resources: Record<string, unknown>, key: string): unknown {
+  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), resources);
+}
+
+/** Checks every manifest; returns a list of readable problems (empty when all is well). */
+export function validateManifests(installed: InstalledPlugin[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const permissionOwners = new Map<string, string>();
+  const routeOwners = new Map<string, string>();
+  for (const corePermission of Object.keys(corePermissions)) permissionOwners.set(corePermission, "core");
+  for (const [portal, paths] of Object.entries(reservedPaths)) for (const p of paths) routeOwners.set(`${portal}/${p}`, "core");
+
+  for (const { manifest: m } of installed) {
+    if (ids.has(m.id)) problems.push(`plugin "${m.id}" is listed twice`);
+    ids.add(m.id);
+  }
+  for (const { manifest: m, locales } of installed) {
+    if (!/^[a-z][a-z0-9-]*$/.test(m.id)) problems.push(`plugin id "${m.id}" must be lower-case letters, digits and dashes`);
+    for (const required of m.requires) {
+      if (!ids.has(required)) problems.push(`${m.id}: requires unknown plugin "${required}"`);
+    }
+    for (const permission of Object.keys(m.permissions)) {
+      if (!permission.startsWith(`${m.id}.`)) problems.push(`${m.id}: permission "${permission}" must start with "${m.id}."`);
+      const owner = permissionOwners.get(permission);
+      if (owner) problems.push(`${m.id}: permission "${permission}" is already declared by ${owner}`);
+      permissionOwners.set(permission, m.id);
+      for (const role of m.permissions[permission].roles) {
+        if (!(coreRoles as readonly string[]).includes(role) && !installed.some((p) => p.manifest.roles?.includes(role))) {
+          problems.push(`${m.id}: permission "${permission}" grants unknown role "${role}"`);
+        }
+      }
+    }
+    for (const route of m.routes ?? []) {
+      const key = `${route.portal}/${route.path.replace(/^\/|\/$/g, "")}`;
+      const first = key.split("/").slice(0, 2).join("/");
+      const owner = routeOwners.get(key) ?? (routeOwners.get(first) === "core" ? "core" : undefined);
+      if (owner && owner !== m.id) problems.push(`${m.id}: route /${key} is already taken by ${owner}`);
+      else if (owner === m.id) problems.push(`${m.id}: route /${key} is declared twice`);
+      routeOwners.set(key, m.id);
+    }
+    for (const entry of m.nav ?? []) {
+      if (entry.permission && !(entry.permission in m.permissions) && !(entry.permission in corePermissions)) {
+        problems.push(`${m.id}: nav entry "${entry.to}" needs unknown permission "${entry.permission}"`);
+      }
+    }
+    const keys = [
+      m.name,
+      m.description,
+      ...(m.nav ?? []).map((n) => n.label),
+      ...(m.roles ?? []).map((r) => `roles.${r}`),
+      ...(m.settings?.fields ?? []).flatMap((f) => [f.label, ...(f.options ?? []).map((o) => o.label)]),
+    ];
+    for (const language of languages) {
+      for (const key of keys) {
+        if (typeof lookup(locales[language] ?? {}, key) !== "string") {
+          problems.push(`${m.id}: translation "${m.id}:${key}" is missing in "${language}"`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export interface LoadedPlugin {
+  manifest: PluginManifest;
+  server: PluginServer;
+}
+
+export class PluginRegistry {
+  readonly plugins: LoadedPlugin[];
+
+  private constructor(
+    readonly installed: InstalledPlugin[],
+    plugins: LoadedPlugin[],
+  ) {
+    this.plugins = plugins;
+  }
+
+  /** Validates every manifest (throwing one error listing all problems) and loads server parts. */
+  static async load(installed: InstalledPlugin[]) {
+    const problems = validateManifests(installed);
+    if (problems.length) throw new PluginManifestError(problems);
+    const plugins = await Promise.all(
+      installed.map(async (p) => ({ manifest: p.manifest, server: p.server ? (await p.server()).default : {} })),
+    );
+    return new PluginRegistry(installed, plugins);
+  }
+
+  get(id: string) {
+    return this.plugins.find((p) => p.manifest.id === id);
+  }
+
+  /** Records new plugins (enabled when `initial` names them, or always when it is null) and their permissions. */
+  async sync(db: Database, initial: string[] | null) {
+    const states = await db.select({ pluginId: pluginStates.pluginId }).from(pluginStates);
+    const known = new Set(states.map((s) => s.pluginId));
+    const fresh = this.plugins.filter((p) => !known.has(p.manifest.id));
+    if (fresh.length) {
+      await db
+        .insert(pluginStates)
+        .values(fresh.map((p) => ({ pluginId: p.manifest.id, enabled: initial === null || initial.includes(p.manifest.id) })))
+        .onConflictDoNothing();
+    }
+    const declarations: PermissionDeclaration[] = [
+      ...Object.entries(corePermissions).map(([id, roles]) => ({ id, pluginId: null, defaultRoles: roles })),
+      ...this.plugins.flatMap((p) =>
+        Object.entries(p.manifest.permissions).map(([id, { roles }]) => ({ id, pluginId: p.manifest.id, defaultRoles: roles })),
+      ),
+    ];
+    const declaredRoles = [
+      ...coreRoles.map((id) => ({ id, pluginId: null })),
+      ...this.plugins.flatMap((p) => (p.manifest.roles ?? []).map((id) => ({ id, pluginId: p.manifest.id }))),
+    ];
+    await syncPermissions(db, declaredRoles, declarations);
+  }
+
+  async enabledPluginIds(db: Database): Promise<string[]> {
+    const rows = await db.select({ pluginId: pluginStates.pluginId, enabled: pluginStates.enabled }).from(pluginStates);
+    const enabled = new Set(rows.filter((r) => r.enabled).map((r) => r.pluginId));
+    return this.plugins.map((p) => p.manifest.id).filter((id) => enabled.has(id));
+  }
+
+  async disabledPluginIds(db: Database): Promise<string[]> {
+    const enabled = new Set(await this.enabledPluginIds(db));
+    return this.plugins.map((p) => p.manifest.id).filter((id) => !enabled.has(id));
+  }
+
+  async isEnabled(db: Database, id: string) {
+    return (await this.enabledPluginIds(db)).includes(id);
+  }
+
+  /** Turns a plugin on or off; its data is never touched. */
+  async setEnabled(db: Database, actor: Actor, id: string, enabled: boolean) {
+    const plugin = this.get(id);
+    if (!plugin) throw new PluginDependencyError("plugins.errors.unknown", [id]);
+    const current = new Set(await this.enabledPluginIds(db));
+    if (enabled) {
+      const missing = plugin.manifest.requires.filter((r) => !current.has(r));
+      if (missing.length) throw new PluginDependencyError("plugins.errors.requiresDisabled", missing);
+    } else {
+      const dependants = this.plugins.filter((p) => current.has(p.manifest.id) && p.manifest.requires.includes(id)).map((p) => p.manifest.id);
+      if (dependants.length) throw new PluginDependencyError("plugins.errors.requiredBy", dependants);
+    }
+    await db.transaction(async (tx) => {
+      await tx
+        .update(pluginStates)
+        .set({ enabled, updatedAt: new Date(), updatedBy: actor.kind === "staff" ? actor.userId : null })
+        .where(eq(pluginStates.pluginId, id));
+      await audit(tx, actor, { action: enabled ? "plugin.enabled" : "plugin.disabled", entityType: "plugin", entityId: id });
+    });
+  }
+
+  /** A plugin's saved settings (empty when none were saved). */
+  async settings(db: Database, id: string): Promise<Record<string, unknown>> {
+    const [row] = await db.select({ settings: pluginStates.settings }).from(pluginStates).where(eq(pluginStates.pluginId, id));
+    return row?.settings ?? {};
+  }
+
+  /** Validates settings against the plugin's schema and saves them; returns the schema's issues when invalid. */
+  async saveSettings(db: Database, actor: Actor, id: string, values: Record<string, unknown>) {
+    const schema = this.get(id)?.manifest.settings?.schema;
+    if (!schema) throw new PluginDependencyError("plugins.errors.unknown", [id]);
+    const parsed = schema.safeParse(values);
+    if (!parsed.success) return { ok: false as const, issues: parsed.error.issues };
+    await db.transaction(async (tx) => {
+      await tx.update(pluginStates).set({ settings: parsed.data, updatedAt: new Date() }).where(eq(pluginStates.pluginId, id));
+      await audit(tx, actor, { action: "plugin.settings_changed", entityType: "plugin", entityId: id, data: { fields: Object.keys(parsed.data) } });
+    });
+    return { ok: true as const, settings: parsed.data };
+  }
+
+  /** The plugin that owns a URL path, if any (used to answer 404 for disabled plugins). */
+  routeOwner(pathname: string): string | null {
+    const clean = pathname.replace(/\.data$/, "").replace(/\/$/, "");
+    for (const p of this.plugins) {
+      for (const route of p.manifest.routes ?? []) {
+        const base = `/${route.portal}/${route.path.replace(/^\/|\/$/g, "")}`
+          .replace(/\/:[^/]+.*$/, "")
+          .replace(/\/\*$/, "");
+        if (clean === base || clean.startsWith(`${base}/`)) return p.manifest.id;
+      }
+    }
+    return null;
+  }
+
+  nav(portal: PluginNavEntry["portal"], enabled: string[], permissions: ReadonlySet<string> | null) {
+    return this.plugins
+      .filter((p) => enabled.includes(p.manifest.id))
+      .flatMap((p) =>
+        (p.manifest.nav ?? [])
+          .filter((n) => n.portal === portal && (!n.permission || permissions?.has(n.permission)))
+          .map((n) => ({ ...n, pluginId: p.manifest.id })),
+      );
+  }
+
+  private contributions<T extends { permission?: string }>(
+    pick: (s: PluginServer) => T[] | undefined,
+    enabled: string[],
+    permissions: ReadonlySet<string>,
+  ): (T & { pluginId: string })[] {
+    return this.plugins
+      .filter((p) => enabled.includes(p.manifest.id))
+      .flatMap((p) => (pick(p.server) ?? []).map((c) => ({ ...c, pluginId: p.manifest.id })))
+      .filter((c) => !c.permission || permissions.has(c.permission));
+  }
+
+  contactPanels(enabled: string[], permissions: ReadonlySet<string>): (ContactPanel & { pluginId: string })[] {
+    return this.contributions((s) => s.contactPanels, enabled, permissions);
+  }
+
+  timelineSources(enabled: string[], permissions: ReadonlySet<string>): (TimelineSource & { pluginId: string })[] {
+    return this.contributions((s) => s.timeline, enabled, permissions);
+  }
+
+  dashboardWidgets(enabled: string[], permissions: ReadonlySet<string>): (DashboardWidget & { pluginId: string })[] {
+    return this.contributions((s) => s.dashboardWidgets, enabled, permissions);
+  }
+
+  /** Every event handler, tagged with its plugin, for the event bus; `services` is handed to each run. */
+  eventHandlers(services: PluginServices) {
+    return this.plugins.flatMap((p) =>
+      Object.entries(p.server.handlers ?? {}).map(([event, run]) => ({
+        id: `${p.manifest.id}:${event}`,
+        pluginId: p.manifest.id,
+        event,
+        run: (e: DomainEvent, ctx: HandlerContext) => run(e, { ...ctx, services }),
+      })),
+    );
+  }
+
+  /** The enabled plugin's answer to a command, or null when no enabled plugin offers it. */
+  commandProvider(name: string, enabled: string[]) {
+    for (const p of this.plugins) {
+      const run = p.server.commands?.[name];
+      if (run && enabled.includes(p.manifest.id)) return { pluginId: p.manifest.id, run };
+    }
+    return null;
+  }
+
+  jobs() {
+    return this.plugins.flatMap((p) => (p.server.jobs ?? []).map((job) => ({ ...job, pluginId: p.manifest.id, queue: `${p.manifest.id}.${job.name}` })));
+  }
+
+  /** Plugin translations, by language and namespace (= plugin id). */
+  locales() {
+    return this.installed.map((p) => ({ namespace: p.manifest.id, resources: p.locales }));
+  }
+}

@@ -1,0 +1,7 @@
+// UI kit for plugin pages: the same components and formatters the core portals use.
+export { PageHeader } from "../ui/portal-shell.tsx";
+export { TextField, SelectField, FormAlert, FieldErrors } from "../ui/form-field.tsx";
+export { translateError } from "../ui/translate-error.ts";
+export { formatDate, formatDateTime, formatNumber, formatRupiah } from "../core/i18n/format.ts";
+export { formatPhone, normalizePhone } from "../core/i18n/phone.ts";
+export { fields, z } from "../core/validation/validation.ts";

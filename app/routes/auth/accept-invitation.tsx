@@ -1,0 +1,66 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { acceptInvitation, invitationDetails } from "../../core/auth/accounts.server.ts";
+import { acceptInvitationSchema } from "../../core/auth/auth-forms.ts";
+import { startSession } from "../../core/auth/session.server.ts";
+import { AuthCard } from "../../ui/auth-card.tsx";
+import { FormAlert, TextField } from "../../ui/form-field.tsx";
+
+export const handle = { i18n: ["common", "auth"] };
+export const meta: MetaFunction = () => [{ title: "Undangan mitra · Partner invitation · Nusa CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const invitee = token ? await invitationDetails(context.runtime, token) : null;
+  return { token, invitee };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: acceptInvitationSchema });
+  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  const { token, name, password } = submission.value;
+  const userId = await acceptInvitation(context.runtime, { token, name, password, ip: context.clientIp });
+  if (!userId) return data(submission.reply({ formErrors: ["auth:invitation.invalid"], hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  const cookie = await startSession(context.runtime, userId, request);
+  return redirect("/partner", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function AcceptInvitation() {
+  const { token, invitee } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const { t } = useTranslation("auth");
+  const [form, fields] = useForm({
+    lastResult,
+    constraint: getZodConstraint(acceptInvitationSchema),
+    defaultValue: { name: invitee?.name ?? "" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: acceptInvitationSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  if (!invitee) {
+    return (
+      <AuthCard title={t("invitation.title")}>
+        <div className="alert error" role="alert">
+          {t("invitation.invalid")}
+        </div>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title={t("invitation.title")} subtitle={t("invitation.subtitle", { email: invitee.email })}>
+      <FormAlert errors={form.errors} />
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <input type="hidden" name="token" value={token} />
+        <TextField field={fields.name} label={t("fields.name")} autoComplete="name" />
+        <TextField field={fields.password} label={t("fields.newPassword")} type="password" autoComplete="new-password" hint={t("fields.passwordHint")} />
+        <TextField field={fields.confirmPassword} label={t("fields.confirmPassword")} type="password" autoComplete="new-password" />
+        <button type="submit" className="primary wide">
+          {t("invitation.submit")}
+        </button>
+      </Form>
+    </AuthCard>
+  );
+}

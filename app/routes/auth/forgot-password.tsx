@@ -1,0 +1,59 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requestPasswordReset } from "../../core/auth/accounts.server.ts";
+import { emailOnlySchema, portalKinds, type PortalName } from "../../core/auth/auth-forms.ts";
+import { AuthCard } from "../../ui/auth-card.tsx";
+import { TextField } from "../../ui/form-field.tsx";
+
+export const handle = { i18n: ["common", "auth"] };
+export const meta: MetaFunction = () => [{ title: "Lupa kata sandi · Forgot password · Nusa CRM" }];
+
+function portalParam(request: Request): PortalName {
+  const p = new URL(request.url).searchParams.get("portal");
+  return p === "staff" || p === "partner" ? p : "portal";
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return { portal: portalParam(request) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const portal = portalParam(request);
+  const submission = parseWithZod(await request.formData(), { schema: emailOnlySchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
+  await requestPasswordReset(context.runtime, { kind: portalKinds[portal], email: submission.value.email, language: context.language });
+  return { result: submission.reply({ resetForm: true }), sent: true };
+}
+
+export default function ForgotPassword() {
+  const { portal } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("auth");
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(emailOnlySchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: emailOnlySchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <AuthCard title={t("forgot.title")} subtitle={t("forgot.subtitle")}>
+      {actionData?.sent ? (
+        <div className="alert success" role="status">
+          {t("forgot.sent")}
+        </div>
+      ) : null}
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" />
+        <button type="submit" className="primary wide">
+          {t("forgot.submit")}
+        </button>
+      </Form>
+      <p>
+        <Link to={`/${portal}/login`}>{t("verify.backToSignIn")}</Link>
+      </p>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,54 @@
+import { parseWithZod } from "@conform-to/zod";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { resendVerification, verifyEmail } from "../../core/auth/accounts.server.ts";
+import { emailOnlySchema } from "../../core/auth/auth-forms.ts";
+import { AuthCard } from "../../ui/auth-card.tsx";
+
+export const handle = { i18n: ["common", "auth"] };
+export const meta: MetaFunction = () => [{ title: "Verifikasi e-mail · Verify e-mail · Nusa CRM" }];
+
+/** Shows "check your inbox", or uses up the token from the e-mailed link. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const token = url.searchParams.get("token");
+  if (token) {
+    const userId = await verifyEmail(context.runtime, token);
+    if (userId) throw redirect("/portal/login?notice=verified");
+    return { state: "invalid" as const, email: "" };
+  }
+  return { state: "sent" as const, email: url.searchParams.get("email") ?? "" };
+}
+
+/** Sends a new link; the answer never says whether the address has an account. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: emailOnlySchema });
+  if (submission.status === "success") {
+    await resendVerification(context.runtime, { email: submission.value.email, language: context.language });
+    return redirect(`/portal/verify?sent=1&email=${encodeURIComponent(submission.value.email)}`);
+  }
+  return redirect("/portal/verify?sent=1");
+}
+
+export default function VerifyEmail() {
+  const { state, email } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("auth");
+  return (
+    <AuthCard title={t(`verify.${state}.title`)}>
+      <p>{t(`verify.${state}.body`, { email })}</p>
+      <Form method="post" className="stack">
+        <div className="field">
+          <label htmlFor="resend-email">{t("fields.email")}</label>
+          <input id="resend-email" name="email" type="email" defaultValue={email} autoComplete="email" required />
+        </div>
+        <button type="submit" className="secondary">
+          {t("verify.resend")}
+        </button>
+      </Form>
+      <p>
+        <Link to="/portal/login">{t("verify.backToSignIn")}</Link>
+      </p>
+    </AuthCard>
+  );
+}

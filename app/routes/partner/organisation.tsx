@@ -1,0 +1,72 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { notFound, requirePartner } from "../../core/auth/guards.server.ts";
+import { formatPhone } from "../../core/i18n/phone.ts";
+import { organisationContactSchema } from "../../core/partners/partner-forms.ts";
+import { getOwnOrganisation, updateOwnOrganisationContact } from "../../core/partners/partners.server.ts";
+import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { Notice } from "../../ui/notice.tsx";
+import { PageHeader } from "../../ui/portal-shell.tsx";
+
+export const meta: MetaFunction = () => [{ title: "Organisasi · Organisation · Nusa CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = requirePartner(context, request);
+  const organisation = await getOwnOrganisation(context.runtime.db, actor);
+  if (!organisation) notFound();
+  return { organisation: { ...organisation, phone: formatPhone(organisation.phone) } };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requirePartner(context, request);
+  const submission = parseWithZod(await request.formData(), { schema: organisationContactSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), saved: false }, { status: 400 });
+  await updateOwnOrganisationContact(context.runtime.db, actor, submission.value);
+  return { result: submission.reply(), saved: true };
+}
+
+export default function Organisation() {
+  const { organisation } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("partner");
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(organisationContactSchema),
+    defaultValue: { email: organisation.email ?? "", phone: organisation.phone, address: organisation.address ?? "", city: organisation.city ?? "" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: organisationContactSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <>
+      <Notice />
+      <PageHeader title={organisation.name} />
+      <section className="card">
+        <dl className="details">
+          <div><dt>{t("organisation.code")}</dt><dd>{organisation.code}</dd></div>
+          <div><dt>{t("organisation.type")}</dt><dd>{t(`organisation.types.${organisation.type}`)}</dd></div>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="contact-details">
+        <h2 id="contact-details">{t("organisation.contactDetails")}</h2>
+        {actionData?.saved ? (
+          <div className="alert success" role="status">
+            {t("common:actions.saved")}
+          </div>
+        ) : null}
+        <FormAlert errors={form.errors} />
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <TextField field={fields.email} label={t("organisation.email")} type="email" />
+          <TextField field={fields.phone} label={t("organisation.phone")} type="tel" />
+          <TextField field={fields.address} label={t("organisation.address")} />
+          <TextField field={fields.city} label={t("organisation.city")} />
+          <button type="submit" className="primary">
+            {t("common:actions.save")}
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { requirePartner } from "../../core/auth/guards.server.ts";
+import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { partnerOpenTicketSchema } from "../../core/tickets/ticket-forms.ts";
+import { openTicketAsPartner } from "../../core/tickets/tickets.server.ts";
+import { RequesterNewTicket } from "../../ui/requester-tickets.tsx";
+
+export const meta: MetaFunction = () => [{ title: "Tiket baru · New ticket · Nusa CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePartner(context, request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requirePartner(context, request);
+  const submission = parseWithZod(await request.formData(), { schema: partnerOpenTicketSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const referenceLabel = fixedT(context.language, "partner")("tickets.new.referenceLabel");
+  const ticket = await openTicketAsPartner(context.runtime, actor, { ...submission.value, referenceLabel });
+  return redirect(`/partner/tickets/${ticket.id}?created=1`);
+}
+
+export default function PartnerNewTicket() {
+  const lastResult = useActionData<typeof action>();
+  return <RequesterNewTicket ns="partner" base="/partner/tickets" lastResult={lastResult} />;
+}

@@ -1,0 +1,72 @@
+import { Form, NavLink } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { LanguageSwitcher } from "./language-switcher.tsx";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+/** Header, navigation and main area shared by the three portals. */
+export function PortalShell({
+  portalName,
+  home,
+  userName,
+  nav,
+  children,
+}: {
+  portalName: string;
+  home: string;
+  userName: string;
+  nav: NavItem[];
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("shell.skipToContent")}
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <a className="brand" href={home}>
+            Nusa CRM<small>{portalName}</small>
+          </a>
+          <span className="spacer" />
+          <span className="who">{userName}</span>
+          <LanguageSwitcher />
+          <Form method="post" action="/logout">
+            <button type="submit" className="link-button">
+              {t("shell.signOut")}
+            </button>
+          </Form>
+        </div>
+      </header>
+      <nav className="nav" aria-label={t("shell.mainNav")}>
+        <ul>
+          {nav.map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to} end={item.end} prefetch="intent">
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="page" id="main">
+        {children}
+      </main>
+    </>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children ? <div className="actions">{children}</div> : null}
+    </div>
+  );
+}

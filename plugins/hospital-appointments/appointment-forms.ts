@@ -1,0 +1,74 @@
+// Client-safe validation for the plugin's forms (parsed again on the server with conform).
+import { z } from "../../app/plugin-api/index.ts";
+
+const uuid = z.string().uuid("hospital-appointments:errors.invalid");
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "hospital-appointments:errors.invalidDate");
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "hospital-appointments:errors.invalidTime");
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+export const bookSchema = z.object({
+  intent: z.literal("book"),
+  serviceId: uuid,
+  practitionerId: z.union([uuid, z.literal("any")]),
+  startAt: z.string().datetime({ offset: true, message: "hospital-appointments:errors.invalid" }),
+  contactId: uuid.optional(),
+  rescheduleId: uuid.optional(),
+  channel: z.enum(["frontdesk", "phone", "referral"]).optional(),
+  source: z.string().max(200).regex(/^[a-z-]+\.[a-z-]+:[0-9a-f-]{36}$/).optional(),
+  note: optionalText(500),
+});
+
+export const appointmentActionSchema = z.object({
+  intent: z.enum(["cancel", "checkIn", "fulfil", "noShow"]),
+  appointmentId: uuid,
+  reason: optionalText(300),
+});
+
+export const serviceSchema = z.object({
+  intent: z.literal("service"),
+  branchId: uuid,
+  code: z.string().trim().min(2, "hospital-appointments:errors.required").max(20).regex(/^[A-Z0-9-]+$/, "hospital-appointments:errors.code"),
+  name: z.string().trim().min(2, "hospital-appointments:errors.required").max(100),
+  nameEn: optionalText(100),
+});
+
+export const practitionerSchema = z.object({
+  intent: z.literal("practitioner"),
+  name: z.string().trim().min(2, "hospital-appointments:errors.required").max(100),
+  specialty: optionalText(100),
+  userId: uuid.optional(),
+});
+
+export const scheduleSchema = z
+  .object({
+    intent: z.literal("schedule"),
+    practitionerId: uuid,
+    serviceId: uuid,
+    weekday: z.coerce.number().int().min(1).max(7),
+    startTime: time,
+    endTime: time,
+    breakStart: time.optional(),
+    breakEnd: time.optional(),
+    slotMinutes: z.coerce.number().int().min(5).max(240),
+    capacity: z.coerce.number().int().min(1).max(50),
+  })
+  .refine((v) => v.startTime < v.endTime, { path: ["endTime"], message: "hospital-appointments:errors.timeOrder" })
+  .refine((v) => !v.breakStart === !v.breakEnd && (!v.breakStart || (v.breakStart < v.breakEnd! && v.breakStart >= v.startTime && v.breakEnd! <= v.endTime)), {
+    path: ["breakEnd"],
+    message: "hospital-appointments:errors.breakOrder",
+  });
+
+export const exceptionSchema = z
+  .object({
+    intent: z.literal("exception"),
+    kind: z.enum(["leave", "holiday"]),
+    practitionerId: uuid.optional(),
+    branchId: uuid.optional(),
+    startDate: date,
+    endDate: date,
+    reason: optionalText(200),
+  })
+  .refine((v) => v.startDate <= v.endDate, { path: ["endDate"], message: "hospital-appointments:errors.dateOrder" })
+  .refine((v) => (v.kind === "leave" ? Boolean(v.practitionerId) : Boolean(v.branchId)), { path: ["kind"], message: "hospital-appointments:errors.required" });
+
+export type BookInput = z.infer<typeof bookSchema>;

@@ -1,0 +1,63 @@
+// Contributions to core pages, as view models: contact 360 panel, timeline entries, dashboard widgets.
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import type { ViewContext } from "../../app/plugin-api/index.ts";
+import { formatDateTime } from "../../app/plugin-api/ui.ts";
+import { visitsOfContact } from "./booking.server.ts";
+import { appointments } from "./schema.ts";
+import { localDateOf } from "./zone.ts";
+
+export async function upcomingVisitsPanel(contactId: string, ctx: ViewContext) {
+  const rows = await visitsOfContact(ctx.db, contactId, { limit: 5 });
+  const canBook = ctx.actor.permissions.has("hospital-appointments.appointment.manage");
+  return {
+    title: ctx.t("panel.title"),
+    rows: rows.map((v) => ({
+      label: `${formatDateTime(v.startAt, ctx.language, v.timeZone)} · #${v.queueNumber}`,
+      value: `${v.serviceName} · ${v.practitionerName} · ${ctx.t(`status.${v.status}`)}`,
+      href: `/staff/appointments?branch=${""}&date=${v.localDate}`,
+    })),
+    empty: ctx.t("panel.empty"),
+    actions: canBook ? [{ label: ctx.t("panel.book"), href: `/staff/appointments/book?contactId=${contactId}` }] : [],
+  };
+}
+
+export async function visitTimeline(contactId: string, range: { before: Date; limit: number }, ctx: ViewContext) {
+  const rows = await visitsOfContact(ctx.db, contactId, { limit: range.limit });
+  return rows
+    .filter((v) => v.startAt < range.before)
+    .map((v) => ({
+      id: v.id,
+      at: v.startAt,
+      channel: "visit",
+      view: {
+        title: ctx.t("timeline.visit", { service: v.serviceName, doctor: v.practitionerName }),
+        body: `${ctx.t(`status.${v.status}`)} · #${v.queueNumber} · ${v.branchName}`,
+        icon: "calendar",
+      },
+    }));
+}
+
+export async function todayVisitsWidget(ctx: ViewContext) {
+  const today = localDateOf(new Date(), "Asia/Jakarta");
+  const [row] = await ctx.db
+    .select({
+      total: sql<number>`count(*)::int`,
+      arrived: sql<number>`count(*) filter (where ${appointments.status} in ('arrived', 'fulfilled'))::int`,
+    })
+    .from(appointments)
+    .where(and(eq(appointments.localDate, today), sql`${appointments.status} <> 'cancelled'`, ctx.actor.branchId ? eq(appointments.branchId, ctx.actor.branchId) : undefined));
+  return { kind: "stat" as const, title: ctx.t("widgets.today"), value: String(row?.total ?? 0), hint: ctx.t("widgets.todayHint", { arrived: row?.arrived ?? 0 }) };
+}
+
+export async function noShowRateWidget(ctx: ViewContext) {
+  const now = new Date();
+  const [row] = await ctx.db
+    .select({
+      noshow: sql<number>`count(*) filter (where ${appointments.status} = 'noshow')::int`,
+      done: sql<number>`count(*) filter (where ${appointments.status} in ('noshow', 'fulfilled', 'arrived'))::int`,
+    })
+    .from(appointments)
+    .where(and(gte(appointments.startAt, new Date(now.getTime() - 30 * 86_400_000)), lt(appointments.startAt, now)));
+  const rate = row && row.done > 0 ? Math.round((1000 * row.noshow) / row.done) / 10 : 0;
+  return { kind: "stat" as const, title: ctx.t("widgets.noShow"), value: `${rate.toLocaleString(ctx.language === "id" ? "id-ID" : "en-ID")}%`, hint: ctx.t("widgets.noShowHint", { count: row?.noshow ?? 0 }) };
+}

@@ -1,0 +1,44 @@
+// Manifest: pure data (read by routes.ts and the registry).
+import { definePlugin } from "../../app/plugin-api/index.ts";
+import { settingsSchema } from "./settings.ts";
+
+export default definePlugin({
+  id: "hospital-appointments",
+  version: "1.0.0",
+  requires: [],
+  name: "meta.name",
+  description: "meta.description",
+  roles: ["doctor", "frontdesk"],
+  permissions: {
+    "hospital-appointments.appointment.read": { roles: ["frontdesk", "doctor", "manager", "agent"] },
+    "hospital-appointments.appointment.manage": { roles: ["frontdesk", "manager", "agent"] },
+    "hospital-appointments.schedule.manage": { roles: ["manager"] },
+  },
+  routes: [
+    { portal: "staff", path: "appointments", file: "routes/staff.appointments.tsx" },
+    { portal: "staff", path: "appointments/book", file: "routes/staff.appointments.book.tsx" },
+    { portal: "staff", path: "appointments/doctor", file: "routes/staff.appointments.doctor.tsx" },
+    { portal: "staff", path: "appointments/setup", file: "routes/staff.appointments.setup.tsx" },
+    { portal: "portal", path: "appointments", file: "routes/portal.appointments.tsx" },
+    { portal: "portal", path: "appointments/book", file: "routes/portal.appointments.book.tsx" },
+  ],
+  nav: [
+    { portal: "staff", to: "appointments", label: "nav.dayView", icon: "calendar", permission: "hospital-appointments.appointment.read" },
+    { portal: "staff", to: "appointments/doctor", label: "nav.doctorDay", icon: "stethoscope", permission: "hospital-appointments.appointment.read" },
+    { portal: "staff", to: "appointments/setup", label: "nav.setup", icon: "settings", permission: "hospital-appointments.schedule.manage" },
+    { portal: "portal", to: "appointments", label: "nav.myVisits", icon: "calendar" },
+  ],
+  settings: {
+    schema: settingsSchema,
+    fields: [
+      { name: "reminderTime", label: "settings.reminderTime", type: "text" },
+      { name: "cancelCutoffHours", label: "settings.cancelCutoffHours", type: "number" },
+      { name: "noShowGraceMinutes", label: "settings.noShowGraceMinutes", type: "number" },
+      { name: "horizonDays", label: "settings.horizonDays", type: "number" },
+    ],
+  },
+  events: {
+    emits: ["appointments.visit.booked", "appointments.visit.cancelled", "appointments.visit.arrived", "appointments.visit.fulfilled", "appointments.visit.noshow"],
+    handles: ["core.contact.merged"],
+  },
+});

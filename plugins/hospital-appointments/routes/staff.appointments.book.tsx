@@ -1,0 +1,81 @@
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireStaff } from "../../../app/plugin-api/server.ts";
+import { contacts } from "../../../app/plugin-api/schema.ts";
+import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { bookSchema } from "../appointment-forms.ts";
+import { bookingPickerData } from "../booking-picker.server.ts";
+import { BookingPicker } from "../booking-picker.tsx";
+import { appointmentSettings, bookAppointment } from "../booking.server.ts";
+import { servicesOf } from "../route-helpers.server.ts";
+import { eq } from "drizzle-orm";
+
+export const handle = { i18n: ["hospital-appointments"] };
+
+export const meta: MetaFunction = () => [{ title: "Buat janji temu · Book · Nusa CRM" }];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireStaff(context, request, "hospital-appointments.appointment.manage");
+  const url = new URL(request.url);
+  const contactId = url.searchParams.get("contactId") ?? "";
+  const [contact] = uuid.test(contactId) ? await context.runtime.db.select({ id: contacts.id, fullName: contacts.fullName }).from(contacts).where(eq(contacts.id, contactId)) : [];
+  const settings = await appointmentSettings(context.runtime.db);
+  const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: Math.max(settings.horizonDays, 90) });
+  return { contact: contact ?? null, picker, source: url.searchParams.get("source"), language: context.language };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requireStaff(context, request, "hospital-appointments.appointment.manage");
+  const submission = parseWithZod(await request.formData(), { schema: bookSchema });
+  if (submission.status !== "success" || !submission.value.contactId) return data({ error: "invalid" }, { status: 400 });
+  const v = submission.value;
+  const [sourceType, sourceId] = v.source ? v.source.split(":") : [null, null];
+  const result = await bookAppointment(context.runtime.db, servicesOf(context), actor, {
+    contactId: v.contactId!,
+    serviceId: v.serviceId,
+    practitionerId: v.practitionerId,
+    startAt: new Date(v.startAt),
+    channel: sourceType ? "referral" : (v.channel ?? "frontdesk"),
+    sourceType,
+    sourceId,
+    note: v.note ?? null,
+  });
+  if (!result.ok) return data({ error: result.error }, { status: result.error === "notFound" ? 404 : 409 });
+  return redirect(`/staff/appointments?branch=${result.appointment.branchId}&date=${result.appointment.localDate}`);
+}
+
+export default function StaffBook() {
+  const { contact, picker, source, language } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("hospital-appointments");
+  if (!contact) {
+    return (
+      <>
+        <PageHeader title={t("staff.bookTitle")} />
+        <p className="card">
+          {t("staff.pickContact")} <Link to="/staff/contacts">→</Link>
+        </p>
+      </>
+    );
+  }
+  const hidden: Record<string, string> = { contactId: contact.id };
+  if (source) hidden.source = source;
+  return (
+    <>
+      <PageHeader title={t("staff.bookTitle")}>
+        <Link to={`/staff/contacts/${contact.id}`}>{t("staff.bookFor", { name: contact.fullName })}</Link>
+      </PageHeader>
+      {source ? <p className="alert info">{t("staff.fromReferral")}</p> : null}
+      {actionData?.error ? (
+        <div className="alert error" role="alert">
+          {t(`errors.${actionData.error}`)}
+        </div>
+      ) : null}
+      <BookingPicker picker={picker} hidden={hidden} language={language} />
+    </>
+  );
+}

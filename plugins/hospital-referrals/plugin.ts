@@ -1,0 +1,34 @@
+import { definePlugin, z } from "../../app/plugin-api/index.ts";
+
+export default definePlugin({
+  id: "hospital-referrals",
+  version: "1.0.0",
+  requires: [],
+  name: "meta.name",
+  description: "meta.description",
+  // also introduced by hospital-appointments; declared here too so referrals runs without it
+  roles: ["doctor", "frontdesk"],
+  permissions: {
+    "hospital-referrals.referral.read": { roles: ["doctor", "frontdesk", "manager", "agent"] },
+    "hospital-referrals.referral.manage": { roles: ["doctor", "frontdesk", "manager"] },
+  },
+  routes: [
+    { portal: "staff", path: "referrals", file: "routes/staff.referrals.tsx" },
+    { portal: "staff", path: "referrals/reports", file: "routes/staff.referrals.reports.tsx" },
+    { portal: "staff", path: "referrals/:referralId", file: "routes/staff.referral.tsx" },
+    { portal: "partner", path: "referrals", file: "routes/partner.referrals.tsx" },
+    { portal: "partner", path: "referrals/:referralId", file: "routes/partner.referral.tsx" },
+  ],
+  nav: [
+    { portal: "staff", to: "referrals", label: "nav.referrals", icon: "send", permission: "hospital-referrals.referral.read" },
+    { portal: "partner", to: "referrals", label: "nav.referrals", icon: "send" },
+  ],
+  settings: {
+    schema: z.object({ overdueHours: z.coerce.number().int().min(1).max(720) }),
+    fields: [{ name: "overdueHours", label: "settings.overdueHours", type: "number" }],
+  },
+  events: {
+    emits: ["referrals.referral.changed"],
+    handles: ["appointments.visit.booked", "appointments.visit.fulfilled", "appointments.visit.cancelled", "core.contact.merged"],
+  },
+});

@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import { rowsOf, type Database } from "../../app/plugin-api/index.ts";
+import { overdueHours } from "./referrals.server.ts";
+
+/** Incoming referrals waiting for our decision, and how many of them are overdue. */
+export async function pendingIncoming(db: Database) {
+  const hours = await overdueHours(db);
+  const [row] = rowsOf<{ pending: number; overdue: number }>(
+    await db.execute(sql`select count(*)::int as pending,
+      count(*) filter (where sent_at < now() - make_interval(hours => ${hours}))::int as overdue
+      from hospital_referrals_referrals where direction = 'incoming' and status = 'sent'`),
+  );
+  return { pending: Number(row?.pending ?? 0), overdue: Number(row?.overdue ?? 0) };
+}
+
+export interface ReferralReportRow {
+  /** Calendar month in WIB, `YYYY-MM`. */
+  month: string;
+  partnerOrgId: string;
+  partnerName: string;
+  direction: "incoming" | "outgoing";
+  sent: number;
+  accepted: number;
+  rejected: number;
+  pending: number;
+  /** accepted / (accepted + rejected) in percent, one decimal; null while nothing was decided. */
+  acceptanceRate: number | null;
+  /** Hours from sent to accepted, over the accepted ones; null when none. */
+  medianHoursToAccept: number | null;
+  avgHoursToAccept: number | null;
+}
+
+export type ReferralReportTotals = Omit<ReferralReportRow, "month" | "partnerOrgId" | "partnerName">;
+
+const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Default window: the last twelve months up to this one (WIB). */
+export function reportWindow(from: string | null, to: string | null, now = new Date()) {
+  const wib = new Date(now.getTime() + 7 * 3600_000);
+  const thisMonth = wib.toISOString().slice(0, 7);
+  const yearAgo = new Date(Date.UTC(wib.getUTCFullYear(), wib.getUTCMonth() - 11, 1)).toISOString().slice(0, 7);
+  const f = from && monthPattern.test(from) ? from : yearAgo;
+  const t = to && monthPattern.test(to) ? to : thisMonth;
+  return f <= t ? { from: f, to: t } : { from: t, to: f };
+}
+
+/**
+ * Referrals in and out per month (by the day they were sent, WIB) and per partner: how many, how many
+ * accepted (anything past `accepted`), rejected and still undecided, the acceptance rate and the time to
+ * accept. Everything is aggregated in SQL; drafts never count.
+ */
+export async function referralReport(db: Database, input: { from: string; to: string; direction?: "incoming" | "outgoing" | null }) {
+  const accepted = sql.raw(`r.status in ('accepted','scheduled','completed','back_referred')`);
+  const hours = sql.raw(`extract(epoch from (r.decided_at - r.sent_at)) / 3600.0`);
+  const measures = sql`count(*)::int as sent,
+      count(*) filter (where ${accepted})::int as accepted,
+      count(*) filter (where r.status = 'rejected')::int as rejected,
+      count(*) filter (where r.status = 'sent')::int as pending,
+      round(100.0 * count(*) filter (where ${accepted}) / nullif(count(*) filter (where ${accepted} or r.status = 'rejected'), 0), 1)::float8 as acceptance_rate,
+      round((percentile_cont(0.5) within group (order by ${hours}) filter (where ${accepted} and r.decided_at is not null))::numeric, 1)::float8 as median_hours,
+      round(avg(${hours}) filter (where ${accepted} and r.decided_at is not null)::numeric, 1)::float8 as avg_hours`;
+  const where = sql`r.sent_at is not null
+      and r.sent_at >= (${`${input.from}-01`}::date)::timestamp at time zone 'Asia/Jakarta'
+      and r.sent_at < ((${`${input.to}-01`}::date + interval '1 month')::timestamp at time zone 'Asia/Jakarta')
+      ${input.direction ? sql`and r.direction = ${input.direction}` : sql``}`;
+  type Raw = { sent: number; accepted: number; rejected: number; pending: number; acceptance_rate: number | null; median_hours: number | null; avg_hours: number | null; direction: "incoming" | "outgoing" };
+  const [rows, totals] = await Promise.all([
+    db.execute(sql`select to_char(r.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM') as month, r.partner_org_id, p.name as partner_name, r.direction, ${measures}
+      from hospital_referrals_referrals r join partner_organisations p on p.id = r.partner_org_id
+      where ${where}
+      group by 1, 2, 3, 4 order by 1 desc, 3, 4`),
+    db.execute(sql`select r.direction, ${measures} from hospital_referrals_referrals r where ${where} group by 1 order by 1`),
+  ]);
+  const measuresOf = (r: Raw) => ({
+    direction: r.direction,
+    sent: Number(r.sent),
+    accepted: Number(r.accepted),
+    rejected: Number(r.rejected),
+    pending: Number(r.pending),
+    acceptanceRate: r.acceptance_rate === null ? null : Number(r.acceptance_rate),
+    medianHoursToAccept: r.median_hours === null ? null : Number(r.median_hours),
+    avgHoursToAccept: r.avg_hours === null ? null : Number(r.avg_hours),
+  });
+  return {
+    rows: rowsOf<Raw & { month: string; partner_org_id: string; partner_name: string }>(rows).map(
+      (r): ReferralReportRow => ({ month: r.month, partnerOrgId: r.partner_org_id, partnerName: r.partner_name, ...measuresOf(r) }),
+    ),
+    totals: rowsOf<Raw>(totals).map((r): ReferralReportTotals => measuresOf(r)),
+  };
+}

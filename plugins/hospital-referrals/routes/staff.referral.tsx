@@ -1,0 +1,61 @@
+import { parseWithZod } from "@conform-to/zod";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { hasPermission, notFound, requireStaff } from "../../../app/plugin-api/server.ts";
+import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { availableActions, ReferralDetail } from "../referral-detail.tsx";
+import { referralActionSchema } from "../referral-forms.ts";
+import { actOnReferral, referralDetail } from "../referrals.server.ts";
+import { servicesOf } from "../route-helpers.server.ts";
+
+export const handle = { i18n: ["hospital-referrals"] };
+
+export const meta: MetaFunction = () => [{ title: "Rujukan · Referral · Nusa CRM" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { actor } = requireStaff(context, request, "hospital-referrals.referral.read");
+  const found = await referralDetail(context.runtime.db, actor, params.referralId ?? "");
+  if (!found) notFound();
+  return { ...found, canManage: hasPermission(context.auth, "hospital-referrals.referral.manage"), language: context.language };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requireStaff(context, request, "hospital-referrals.referral.manage");
+  const submission = parseWithZod(await request.formData(), { schema: referralActionSchema });
+  if (submission.status !== "success") return data({ error: "invalid" }, { status: 400 });
+  const result = await actOnReferral(context.runtime.db, servicesOf(context), actor, { referralId: submission.value.referralId, action: submission.value.intent, note: submission.value.note });
+  if (!result.ok) return data({ error: result.error }, { status: result.error === "notFound" ? 404 : 400 });
+  return { error: null };
+}
+
+export default function StaffReferral() {
+  const { referral, history, canManage, language } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("hospital-referrals");
+  // an accepted incoming referral is scheduled by booking a visit that carries the referral as its source
+  const schedule =
+    canManage && referral.direction === "incoming" && referral.status === "accepted" ? (
+      <p className="card">
+        <Link className="button primary" to={`/staff/appointments/book?contactId=${referral.contactId}&source=hospital-referrals.referral:${referral.id}`}>
+          {t("detail.schedule")}
+        </Link>
+      </p>
+    ) : null;
+  return (
+    <>
+      <PageHeader title={referral.number}>
+        <Link to={`/staff/referrals?box=${referral.direction === "incoming" ? "in" : "out"}`}>{t("list.title")}</Link>
+        <Link to={`/staff/contacts/${referral.contactId}`}>{referral.patientName}</Link>
+      </PageHeader>
+      <ReferralDetail
+        referral={referral}
+        history={history}
+        actions={canManage ? availableActions("staff", referral.direction, referral.status) : []}
+        language={language}
+        error={actionData?.error}
+        extra={schedule}
+      />
+    </>
+  );
+}

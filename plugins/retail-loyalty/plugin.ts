@@ -1,0 +1,29 @@
+// retail-loyalty manifest: data only. Requires retail-pos: points are earned from its sale events
+// and vouchers are burned at its tills.
+import { definePlugin } from "../../app/plugin-api/index.ts";
+
+export default definePlugin({
+  id: "retail-loyalty",
+  version: "1.0.0",
+  requires: ["retail-pos"],
+  name: "meta.name",
+  description: "meta.description",
+  permissions: {
+    "retail-loyalty.member.read": { roles: ["manager", "agent", "marketing", "cashier"] },
+    "retail-loyalty.member.manage": { roles: ["manager", "agent"] },
+    "retail-loyalty.points.adjust": { roles: ["manager"] },
+    "retail-loyalty.voucher.burn": { roles: ["manager", "cashier"] },
+    "retail-loyalty.program.read": { roles: ["manager", "marketing"] },
+  },
+  routes: [
+    { portal: "staff", path: "loyalty", file: "routes/staff.loyalty.tsx" },
+    { portal: "staff", path: "loyalty-vouchers", file: "routes/staff.vouchers.tsx" },
+    { portal: "portal", path: "loyalty", file: "routes/portal.loyalty.tsx" },
+  ],
+  nav: [
+    { portal: "staff", to: "loyalty", label: "nav.program", icon: "star", permission: "retail-loyalty.member.read" },
+    { portal: "staff", to: "loyalty-vouchers", label: "nav.vouchers", icon: "ticket", permission: "retail-loyalty.voucher.burn" },
+    { portal: "portal", to: "loyalty", label: "nav.points", icon: "star" },
+  ],
+  events: { emits: [], handles: ["pos.sale.recorded", "pos.sale.refunded"] },
+});

@@ -1,0 +1,26 @@
+// Client-safe form schemas of the retail-pos staff pages.
+import { z } from "../../app/plugin-api/ui.ts";
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date");
+
+export const reportQuerySchema = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  groupBy: z.enum(["store", "product", "category", "day"]).default("store"),
+  store: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
+});
+
+export const productSchema = z.object({
+  intent: z.literal("create"),
+  sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "validation.code").transform((v) => v.toUpperCase()),
+  name: z.string().trim().min(2).max(200),
+  category: z.string().trim().min(2).max(80).transform((v) => v.toLowerCase()),
+  price: z.string().trim().regex(/^\d{1,13}$/, "validation.invalid").transform(Number),
+  supplier: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
+});
+
+export const connectionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("create"), name: z.string().trim().min(2).max(80), branchId: z.string().uuid() }),
+  z.object({ intent: z.literal("rotate"), id: z.string().uuid() }),
+  z.object({ intent: z.literal("deactivate"), id: z.string().uuid() }),
+]);

@@ -1,0 +1,67 @@
+// /portal/receipts — the signed-in shopper's own digital receipts (the contact comes from the session).
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireCustomer } from "../../../app/plugin-api/server.ts";
+import { PageHeader, formatDateTime, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { listOwnReceipts } from "../sales-history.server.ts";
+
+export const handle = { i18n: ["common", "portal", "retail-pos"] };
+export const meta: MetaFunction = () => [{ title: "Struk belanja · Receipts · Nusa CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = requireCustomer(context, request);
+  return listOwnReceipts(context.runtime.db, actor, { before: new URL(request.url).searchParams.get("before") });
+}
+
+export default function Receipts() {
+  const { receipts, next } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("retail-pos");
+  const lang = i18n.language === "en" ? "en" : "id";
+  return (
+    <>
+      <PageHeader title={t("receipts.title")} />
+      {receipts.length === 0 ? <p className="card muted">{t("receipts.empty")}</p> : null}
+      <ul className="receipts">
+        {receipts.map((r) => (
+          <li key={r.id} className="card receipt">
+            <div className="receipt-head">
+              <strong>{r.store}</strong>
+              <span className={r.kind === "refund" ? "badge off" : "badge"}>{t(`receipts.${r.kind}`)}</span>
+            </div>
+            <p className="muted">
+              {formatDateTime(r.occurredAt, lang, r.timeZone as "Asia/Jakarta")} · {t("receipts.receipt", { number: r.receiptNo })}
+            </p>
+            {r.lines.length ? (
+              <table className="receipt-lines">
+                <tbody>
+                  {r.lines.map((l, i) => (
+                    <tr key={i}>
+                      <td>
+                        {l.name}
+                        <br />
+                        <span className="muted">
+                          {formatNumber(l.quantity, lang)} × {formatRupiah(l.unitPrice, lang)}
+                          {l.discount ? ` · ${t("receipts.discount", { amount: formatRupiah(l.discount, lang) })}` : ""}
+                        </span>
+                      </td>
+                      <td className="num">{formatRupiah(l.amount, lang)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            <p className="receipt-total">
+              <span>{t("receipts.total")}</span> <strong>{formatRupiah(r.kind === "refund" ? -r.total : r.total, lang)}</strong>
+            </p>
+          </li>
+        ))}
+      </ul>
+      {next ? (
+        <p>
+          <Link to={`?before=${encodeURIComponent(next)}`}>{t("receipts.more")}</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+// retail-pos server part: the contact 360 panel, timeline entries, a dashboard widget and demo data.
+import { defineServer, z } from "../../app/plugin-api/index.ts";
+import { formatDateTime, formatRupiah } from "../../app/plugin-api/ui.ts";
+import { runImport } from "./sale-import.server.ts";
+import { seedRetailPos } from "./seed.server.ts";
+import { contactSales, moveSalesToContact, purchaseSummary, salesReport } from "./sales-history.server.ts";
+
+const contactMergedV1 = z.object({ keptContactId: z.string().uuid(), mergedContactId: z.string().uuid() });
+
+export default defineServer({
+  jobs: [
+    {
+      // a staged batch import (sale-import.server.ts); resumes where it stopped when retried
+      name: "import-sales",
+      run: async (data, ctx) => {
+        const done = await runImport({ db: ctx.db, bus: ctx.services }, z.string().uuid().parse(data.importId));
+        if (done) ctx.logger.info({ importId: done.id, recorded: done.recordedRows, duplicates: done.duplicateRows, errors: done.errors.length }, "sales import finished");
+      },
+    },
+  ],
+  handlers: {
+    // a merged duplicate's receipts follow it to the contact that is kept
+    "core.contact.merged": async (event, ctx) => {
+      const { keptContactId, mergedContactId } = contactMergedV1.parse(event.payload);
+      await moveSalesToContact(ctx.db, mergedContactId, keptContactId);
+    },
+  },
+  contactPanels: [
+    {
+      id: "purchases",
+      permission: "retail-pos.sale.read",
+      load: async (contactId, ctx) => {
+        const s = await purchaseSummary(ctx.db, contactId);
+        if (s.sales === 0) return { title: ctx.t("panel.title"), rows: [], empty: ctx.t("panel.empty") };
+        return {
+          title: ctx.t("panel.title"),
+          rows: [
+            { label: ctx.t("panel.sales"), value: String(s.sales) },
+            { label: ctx.t("panel.spend12m"), value: formatRupiah(s.spend12m, ctx.language) },
+            { label: ctx.t("panel.spendAll"), value: formatRupiah(s.spendAll, ctx.language) },
+            { label: ctx.t("panel.lastPurchase"), value: s.lastAt ? `${formatDateTime(s.lastAt, ctx.language)} · ${s.lastStore ?? ""}` : "—" },
+          ],
+        };
+      },
+    },
+  ],
+  timeline: [
+    {
+      type: "retail-pos.sale",
+      permission: "retail-pos.sale.read",
+      list: async (contactId, range, ctx) =>
+        (await contactSales(ctx.db, contactId, range)).map((s) => ({
+          id: `pos-${s.id}`,
+          at: s.occurredAt,
+          channel: "visit",
+          icon: "receipt",
+          view: {
+            title: ctx.t(s.kind === "sale" ? "timeline.sale" : "timeline.refund", { store: s.store }),
+            body: ctx.t("timeline.body", { receipt: s.receipt_no, total: formatRupiah(s.total, ctx.language), count: s.items }),
+          },
+        })),
+    },
+  ],
+  dashboardWidgets: [
+    {
+      id: "sales-7d",
+      permission: "retail-pos.report.read",
+      load: async (ctx) => {
+        const rows = await salesReport(ctx.db, { from: new Date(Date.now() - 7 * 86_400_000), to: new Date(), groupBy: "store" });
+        return {
+          kind: "list",
+          title: ctx.t("widget.title"),
+          items: rows.map((r) => ({ label: r.key, value: formatRupiah(r.net, ctx.language), href: "/staff/pos/reports" })),
+          empty: ctx.t("widget.empty"),
+        };
+      },
+    },
+  ],
+  seed: seedRetailPos,
+});

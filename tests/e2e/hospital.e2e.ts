@@ -1,0 +1,177 @@
+// Hospital vertical end to end, in Indonesian: a patient books, is told, reschedules and cancels;
+// a partner clinic refers a patient, the hospital accepts, schedules and refers back.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import type { CapturedMail } from "./mailbox.ts";
+import { mailDir } from "./paths.ts";
+
+test.use({ locale: "id-ID" });
+
+const password = "nusa-demo-2026";
+
+/** Waits for a message to `to` whose subject matches, captured after `since` (file names start with Date.now()). */
+async function waitForMailAfter(to: string, subject: RegExp, since: number, timeoutMs = 20_000): Promise<CapturedMail> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of fs.readdirSync(mailDir).sort().reverse()) {
+      if (Number(f.split("-")[0]) < since) continue;
+      const mail = JSON.parse(fs.readFileSync(path.join(mailDir, f), "utf8")) as CapturedMail;
+      if (mail.to.includes(to) && subject.test(mail.subject)) return mail;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no e-mail to ${to} matching ${subject} arrived`);
+}
+
+async function signIn(page: Page, portal: "portal" | "staff" | "partner", email: string) {
+  await page.goto(`/${portal}/login`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Kata sandi").fill(password);
+  await page.getByRole("button", { name: "Masuk" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** The visit card text the portal shows for a start time (same formatter as the server: id-ID, WIB). */
+function shownAt(startAt: string) {
+  const text = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Jakarta" }).format(new Date(startAt));
+  return `${text} WIB`;
+}
+
+/** Jakarta calendar date `days` from now, skipping Sundays (no clinic then). */
+function jakartaDate(days: number) {
+  const d = new Date(Date.now() + 7 * 3600_000 + days * 86_400_000);
+  if (d.getUTCDay() === 0) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Picks Poli Penyakit Dalam in Jakarta, any doctor, on a date, and returns the slot buttons. */
+async function pickSlots(page: Page, date: string) {
+  await page.getByLabel("1. Pilih poli").selectOption({ label: "Poli Penyakit Dalam · RS Nusa Medika Jakarta" });
+  await page.getByRole("button", { name: "Lanjut" }).click();
+  await page.getByLabel("3. Pilih tanggal").fill(date);
+  await page.getByRole("button", { name: "Lanjut" }).click();
+  await expect(page.getByRole("heading", { name: "4. Pilih jam" })).toBeVisible();
+  const slots = page.getByRole("button", { name: /^Pesan jam / });
+  await expect(slots.first()).toBeVisible();
+  return slots;
+}
+
+test("a patient books, is confirmed by e-mail, reschedules and cancels, in Indonesian", async ({ page }, info) => {
+  await signIn(page, "portal", "pasien@contoh.id");
+  await page.goto("/portal/appointments");
+  await expect(page.locator("html")).toHaveAttribute("lang", "id");
+  await expect(page.getByRole("heading", { name: "Janji temu", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "Buat janji temu" }).click();
+
+  // each project books on its own day, so the runs on one database do not meet
+  const date = jakartaDate(info.project.name === "phone" ? 2 : 4);
+  let since = Date.now();
+  const slots = await pickSlots(page, date);
+  const first = slots.first();
+  const startAt = (await first.getAttribute("value"))!;
+  await first.click();
+  await expect(page.getByText("Janji temu tersimpan. Konfirmasi dikirim lewat saluran yang Anda setujui.")).toBeVisible();
+
+  // Budi prefers WhatsApp, which is not configured in this run: the message falls back to e-mail
+  const confirmation = await waitForMailAfter("pasien@contoh.id", /^Janji temu Anda terkonfirmasi: Poli Penyakit Dalam/, since);
+  expect(confirmation.text).toContain("Nomor antrean Anda");
+  expect(confirmation.text).toContain("RS Nusa Medika Jakarta");
+
+  const booked = page.locator("li.visit-card").filter({ hasText: shownAt(startAt) }).filter({ hasText: "Terjadwal" });
+  await expect(booked).toHaveCount(1);
+  await page.screenshot({ path: `test-results/screens/hospital-booked-${info.project.name}.png`, fullPage: true });
+
+  // reschedule to another free time that day
+  await booked.getByRole("link", { name: "Ubah jadwal" }).click();
+  await expect(page.getByText(/Anda sedang mengubah jadwal janji temu Poli Penyakit Dalam/)).toBeVisible();
+  const again = await pickSlots(page, date);
+  let target = again.nth(1);
+  if ((await target.getAttribute("value")) === startAt) target = again.nth(2);
+  const newStartAt = (await target.getAttribute("value"))!;
+  expect(newStartAt).not.toBe(startAt);
+  since = Date.now();
+  await target.click();
+  await expect(page.getByText("Janji temu tersimpan.", { exact: false })).toBeVisible();
+  const moved = await waitForMailAfter("pasien@contoh.id", /^Jadwal janji temu Anda berubah/, since);
+  expect(moved.text).toContain("Nomor antrean baru Anda");
+  const rescheduled = page.locator("li.visit-card").filter({ hasText: shownAt(newStartAt) }).filter({ hasText: "Terjadwal" });
+  await expect(rescheduled).toHaveCount(1);
+  await expect(page.locator("li.visit-card").filter({ hasText: shownAt(startAt) }).filter({ hasText: "Terjadwal" })).toHaveCount(0);
+
+  // cancel
+  since = Date.now();
+  await rescheduled.getByRole("button", { name: "Batalkan" }).click();
+  await expect(page.getByText("Janji temu dibatalkan.", { exact: true })).toBeVisible();
+  await waitForMailAfter("pasien@contoh.id", /^Janji temu dibatalkan: Poli Penyakit Dalam/, since);
+  await expect(page.locator("li.visit-card").filter({ hasText: shownAt(newStartAt) }).filter({ hasText: "Terjadwal" })).toHaveCount(0);
+});
+
+test("a partner clinic refers a patient; the hospital accepts, schedules and refers back", async ({ page, browser }, info) => {
+  const run = `${Date.now()}`.slice(-8);
+  const nik = `3171${info.project.name === "phone" ? 1 : 2}${String(Date.now()).slice(-11)}`;
+  const patientName = `Sri Handayani ${run}`;
+
+  await signIn(page, "partner", "klinik@contoh.id");
+  await page.goto("/partner/referrals");
+  await expect(page.getByRole("heading", { name: "Kirim rujukan pasien" })).toBeVisible();
+  await page.getByLabel("Nama pasien").fill(patientName);
+  await page.getByLabel("NIK (16 digit)").fill(nik);
+  await page.getByLabel("Alasan rujukan / keluhan").fill("Sesak napas dan demam tiga hari, perlu evaluasi spesialis.");
+  await page.getByLabel("Kode ICD-10").fill("J18.9");
+  await page.getByLabel("Diagnosis", { exact: true }).fill("Pneumonia, tidak spesifik");
+  await page.getByLabel("Poli tujuan").fill("Poli Penyakit Dalam");
+  await page.getByLabel("Urgensi").selectOption({ label: "Segera" });
+  await page.getByRole("button", { name: "Kirim rujukan" }).click();
+  await expect(page).toHaveURL(/\/partner\/referrals\/[0-9a-f-]{36}$/);
+  const referralUrl = new URL(page.url());
+  const referralId = referralUrl.pathname.split("/").pop()!;
+  await expect(page.locator(".badge").filter({ hasText: "Terkirim" })).toBeVisible();
+
+  // the hospital side, in its own browser context
+  const staff = await browser.newContext({ locale: "id-ID", viewport: page.viewportSize() ?? undefined });
+  const s = await staff.newPage();
+  await signIn(s, "staff", "admin@nusa-crm.id");
+  await s.goto("/staff/referrals");
+  await expect(s.getByRole("link", { name: patientName }).or(s.getByText(patientName)).first()).toBeVisible();
+  await s.goto(`/staff/referrals/${referralId}`);
+  await s.getByRole("button", { name: "Terima" }).click();
+  await expect(s.locator(".badge").filter({ hasText: "Diterima" })).toBeVisible();
+
+  await s.getByRole("link", { name: "Jadwalkan kunjungan" }).click();
+  await expect(s.getByText("Janji temu ini untuk rujukan masuk.")).toBeVisible();
+  const slots = await pickSlots(s, jakartaDate(info.project.name === "phone" ? 3 : 5));
+  await slots.first().click();
+  await expect(s).toHaveURL(/\/staff\/appointments\?/);
+
+  await s.goto(`/staff/referrals/${referralId}`);
+  // the booking event links the referral asynchronously (outbox job)
+  await expect(async () => {
+    await s.reload();
+    await expect(s.locator(".badge").filter({ hasText: "Terjadwal" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await s.getByLabel("Catatan / alasan / ringkasan").fill("Pneumonia membaik dengan antibiotik oral. Kontrol di klinik 1 minggu lagi.");
+  await s.getByRole("button", { name: "Rujuk balik" }).click();
+  await expect(s.locator(".badge").filter({ hasText: "Dirujuk balik" })).toBeVisible();
+
+  // the referral counts in this month's report, as incoming from the clinic and accepted
+  await s.goto("/staff/referrals");
+  await s.getByRole("link", { name: "Laporan rujukan" }).click();
+  await expect(s.getByRole("heading", { name: "Laporan rujukan" })).toBeVisible();
+  await expect(s.getByRole("heading", { name: "Ringkasan periode" })).toBeVisible();
+  const month = new Intl.DateTimeFormat("id-ID", { month: "long", year: "numeric", timeZone: "Asia/Jakarta" }).format(new Date());
+  const row = s.locator("tr").filter({ hasText: month }).filter({ hasText: "Klinik Sehat Sentosa" }).filter({ hasText: "Rujukan masuk" });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator("td").nth(4)).not.toHaveText("0");
+  await staff.close();
+
+  // the clinic sees the whole story
+  await page.goto(referralUrl.pathname);
+  await expect(page.locator(".badge").filter({ hasText: "Dirujuk balik" })).toBeVisible();
+  await expect(page.getByText("Pneumonia membaik dengan antibiotik oral. Kontrol di klinik 1 minggu lagi.").first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Riwayat" })).toBeVisible();
+  await expect(page.locator("ol.plain-list li").filter({ hasText: "Diterima" })).toHaveCount(1);
+  await page.screenshot({ path: `test-results/screens/hospital-referral-${info.project.name}.png`, fullPage: true });
+  await page.goto("/partner/referrals");
+  await expect(page.locator("tr").filter({ hasText: patientName }).getByText("Dirujuk balik")).toBeVisible();
+});

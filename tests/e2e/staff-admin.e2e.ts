@@ -1,0 +1,46 @@
+import { expect, test, type Page } from "@playwright/test";
+
+async function signInAsAdmin(page: Page) {
+  await page.goto("/staff");
+  await expect(page).toHaveURL(/\/staff\/login/);
+  await page.getByLabel("E-mail").fill("admin@nusa-crm.id");
+  await page.locator('input[name="password"]').fill("nusa-demo-2026");
+  await page.locator('main form[method="post"] button[type="submit"]').last().click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+test("a staff admin signs in, switches to English and back, and sees the live dashboard", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  // the admin's saved language may be either from an earlier run: make it Indonesian first
+  await page.getByRole("button", { name: "ID", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Dasbor" })).toBeVisible();
+  await expect(page.getByText("Kontak", { exact: true }).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "EN", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.screenshot({ path: `test-results/screens/staff-dashboard-en-${info.project.name}.png`, fullPage: true });
+
+  // remembered on the account: a fresh browser context after sign-in is still in English
+  await page.goto("/staff/contacts");
+  await expect(page.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await page.getByLabel("Search").fill("Budi Santoso");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("cell", { name: /Budi Santoso/ }).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "ID", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Kontak" })).toBeVisible();
+});
+
+test("a signed-out visitor to /staff is sent to sign in, and a wrong password is refused in English", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto("/staff/settings/users");
+  await expect(page).toHaveURL(/\/staff\/login\?redirectTo=/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByLabel("E-mail").fill("admin@nusa-crm.id");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Wrong e-mail or password.")).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,42 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vite";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+const isTest = Boolean(process.env.VITEST);
+
+export default defineConfig({
+  publicDir: "app/ui/public",
+  server: { port: Number(process.env.PORT ?? 3000) },
+  build: { target: "es2020" },
+  ssr: { noExternal: [] },
+  plugins: isTest
+    ? []
+    : [
+        remix({
+          ignoredRouteFiles: ["**/*"],
+          buildDirectory: process.env.BUILD_DIR ?? "build",
+          future: {
+            v3_fetcherPersist: true,
+            v3_relativeSplatPath: true,
+            v3_throwAbortReason: true,
+            v3_singleFetch: true,
+            v3_lazyRouteDiscovery: true,
+            v3_routeConfig: true,
+          },
+        }),
+      ],
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "plugins/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
+    exclude: ["tests/e2e/**", "node_modules/**"],
+    globalSetup: ["tests/setup/global-setup.ts"],
+    setupFiles: ["tests/setup/per-file.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
