@@ -40,6 +40,7 @@ export default [
     route("settings/branches", "routes/staff/settings.branches.tsx"),
     route("settings/plugins", "routes/staff/settings.plugins.tsx"),
     route("settings/messaging", "routes/staff/settings.messaging.tsx"),
+    route("settings/tickets", "routes/staff/settings.tickets.tsx"),
     route("mailbox", "routes/staff/mailbox.tsx"),
     ...plugins("staff"),
   ]),

@@ -12,6 +12,7 @@ import type { InstalledPlugin, PluginServices } from "../plugins/contract.ts";
 import { PluginRegistry } from "../plugins/registry.server.ts";
 import { sendSurvey, surveySendQueue } from "../surveys/surveys.server.ts";
 import { remindDueTasks, taskReminderCron, taskReminderQueue } from "../tasks/task-reminders.server.ts";
+import { closeStaleResolvedTickets, ticketAutoCloseCron, ticketAutoCloseQueue } from "../tickets/ticket-auto-close.server.ts";
 import { escalateBreachedTickets, ticketEscalationCron, ticketEscalationQueue } from "../tickets/ticket-escalation.server.ts";
 
 /** Everything a request, job or test needs, built once per process. */
@@ -72,6 +73,7 @@ export async function startRuntime(options: StartOptions): Promise<AppRuntime> {
     jobs.define(ticketEscalationQueue, async (_data, ctx) => void (await escalateBreachedTickets(ctx.db, { jobs, config }, ctx.logger)), {
       cron: ticketEscalationCron,
     });
+    jobs.define(ticketAutoCloseQueue, async (_data, ctx) => void (await closeStaleResolvedTickets(ctx.db, jobs)), { cron: ticketAutoCloseCron });
     jobs.define(taskReminderQueue, async (_data, ctx) => void (await remindDueTasks(ctx.db, { jobs, config })), { cron: taskReminderCron });
     jobs.define(surveySendQueue, async (data, ctx) => sendSurvey(ctx.db, { jobs, config }, String(data.surveyId)), {
       retryLimit: 5,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Database } from "../../../db/client.ts";
-import { readSetting } from "../settings/app-settings.server.ts";
+import type { Actor } from "../plugins/contract.ts";
+import { readSetting, writeSetting } from "../settings/app-settings.server.ts";
 import type { TicketPriority } from "./ticket-forms.ts";
 
 /** Setting key of the resolution targets, in hours per priority. */
@@ -21,7 +22,26 @@ export function readTicketSla(db: Database): Promise<TicketSla> {
   return readSetting(db, ticketSlaSettingKey, ticketSlaSchema);
 }
 
+/** Setting key of how long a resolved ticket waits for the requester before it closes by itself. */
+export const ticketAutoCloseSettingKey = "tickets.autoClose";
+
+/** Days a resolved ticket stays open for the requester to reply or rate; 0 keeps it open until staff close it. */
+export const ticketAutoCloseSchema = z.object({ afterDays: z.number().int().min(0).max(90).default(7) });
+export type TicketAutoClose = z.infer<typeof ticketAutoCloseSchema>;
+
+export function readTicketAutoClose(db: Database): Promise<TicketAutoClose> {
+  return readSetting(db, ticketAutoCloseSettingKey, ticketAutoCloseSchema);
+}
+
 /** When a ticket opened at `openedAt` breaches its SLA. */
 export function slaDueAt(openedAt: Date, priority: TicketPriority, sla: TicketSla) {
   return new Date(openedAt.getTime() + sla[priority] * 3600_000);
+}
+
+/** Saves the SLA targets and the auto-close delay together; new tickets get the new targets. */
+export async function saveTicketPolicy(db: Database, actor: Actor, input: { sla: TicketSla; autoClose: TicketAutoClose }) {
+  await db.transaction(async (tx) => {
+    await writeSetting(tx, actor, ticketSlaSettingKey, ticketSlaSchema.parse(input.sla));
+    await writeSetting(tx, actor, ticketAutoCloseSettingKey, ticketAutoCloseSchema.parse(input.autoClose));
+  });
 }
