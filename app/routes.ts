@@ -15,6 +15,7 @@ export default [
   route("survey", "routes/survey.tsx"),
 
   route("staff/login", "routes/auth/login.tsx", { id: "staff-login" }),
+  route("staff/invitation", "routes/auth/accept-invitation.tsx", { id: "staff-invitation" }),
   route("staff", "routes/staff/layout.tsx", [
     index("routes/staff/dashboard.tsx"),
     route("contacts", "routes/staff/contacts.tsx"),

@@ -13,6 +13,7 @@ import * as staffPartner from "../app/routes/staff/partner.tsx";
 import * as portalProfile from "../app/routes/portal/profile.tsx";
 import * as portalPassword from "../app/routes/portal/password.tsx";
 import * as staffLayout from "../app/routes/staff/layout.tsx";
+import * as usersPage from "../app/routes/staff/settings.users.tsx";
 import * as portalLayout from "../app/routes/portal/layout.tsx";
 import { auditLog, contacts, messages, users } from "../db/schema/index.ts";
 import { callRoute, createCustomer, createPartnerOrg, createStaff, createTestApp, testPassword, unwrap } from "./support/test-app.ts";
@@ -189,6 +190,50 @@ describe("password reset and change", () => {
     expect(ok.status).toBe(302);
     expect(((await callRoute(runtime, portalLayout.loader, { path: "/portal", cookie: customer.cookie })) as Response).status).toBe(302);
     expect(unwrap(await callRoute(runtime, portalLayout.loader, { path: "/portal", cookie: cookieOf(ok) })).status).toBe(200);
+  });
+});
+
+describe("staff invitations", () => {
+  it("a new colleague accepts the 7-day invitation in their language, once, and lands in /staff", async () => {
+    const admin = await createStaff(runtime, { roles: ["admin"], name: "Siti Admin" });
+    await callRoute(runtime, usersPage.action, {
+      path: "/staff/settings/users",
+      cookie: admin.cookie,
+      form: { intent: "create", name: "Yusuf", email: "yusuf@rsnusa.co.id", roles: ["agent"], branchId: "", language: "id" },
+    });
+    const mail = await lastEmailTo("yusuf@rsnusa.co.id");
+    expect(mail.subject).toBe("Siti Admin mengundang Anda ke Nusa CRM");
+    expect(mail.bodyText).toContain("7 hari");
+    const link = linkIn(mail.bodyText, "/staff/invitation");
+    const token = link.searchParams.get("token")!;
+    const page = unwrap(await callRoute(runtime, acceptInvitation.loader, { path: link.pathname + link.search })).data as { kind: string; invitee: { email: string } };
+    expect(page).toMatchObject({ kind: "staff", invitee: { email: "yusuf@rsnusa.co.id" } });
+    // a staff token is not a partner invitation
+    expect((unwrap(await callRoute(runtime, acceptInvitation.loader, { path: `/partner/invitation?token=${token}` })).data as { invitee: unknown }).invitee).toBeNull();
+    const form = { token, name: "Yusuf Maulana", password: "kata sandi staf baru", confirmPassword: "kata sandi staf baru" };
+    const accepted = (await callRoute(runtime, acceptInvitation.action, { path: "/staff/invitation", form })) as Response;
+    expect(accepted.headers.get("Location")).toBe("/staff");
+    const [user] = await runtime.db.select().from(users).where(eq(users.email, "yusuf@rsnusa.co.id"));
+    expect(user.name).toBe("Yusuf Maulana");
+    expect(user.passwordHash).not.toBeNull();
+    const again = unwrap(await callRoute(runtime, acceptInvitation.action, { path: "/staff/invitation", form }));
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(again.data)).toContain("auth:invitation.invalid.staff");
+  });
+
+  it("does not let an invitation reopen an account deactivated since", async () => {
+    const admin = await createStaff(runtime, { roles: ["admin"] });
+    await callRoute(runtime, usersPage.action, {
+      path: "/staff/settings/users",
+      cookie: admin.cookie,
+      form: { intent: "create", name: "Eko", email: "eko@rsnusa.co.id", roles: ["agent"], branchId: "", language: "en" },
+    });
+    const token = linkIn((await lastEmailTo("eko@rsnusa.co.id")).bodyText, "/staff/invitation").searchParams.get("token")!;
+    await runtime.db.update(users).set({ active: false }).where(eq(users.email, "eko@rsnusa.co.id"));
+    const form = { token, name: "Eko", password: "kata sandi staf baru", confirmPassword: "kata sandi staf baru" };
+    expect(unwrap(await callRoute(runtime, acceptInvitation.action, { path: "/staff/invitation", form })).status).toBe(400);
+    const [user] = await runtime.db.select().from(users).where(eq(users.email, "eko@rsnusa.co.id"));
+    expect(user.passwordHash).toBeNull();
   });
 });
 

@@ -79,7 +79,7 @@ describe("who may open settings", () => {
 });
 
 describe("staff users", () => {
-  it("an admin creates a staff user, who gets a password e-mail", async () => {
+  it("an admin creates a staff user, who gets an invitation e-mail", async () => {
     const response = await callRoute(runtime, usersPage.action, {
       path: "/staff/settings/users",
       cookie: admin.cookie,
@@ -92,7 +92,7 @@ describe("staff users", () => {
     expect(granted.map((r) => r.roleId).sort()).toEqual(["agent", "marketing"]);
     const mail = await runtime.db.select().from(messages).where(eq(messages.recipient, "rina.marlina@rsnusa.co.id"));
     expect(mail).toHaveLength(1);
-    expect(mail[0]).toMatchObject({ template: "auth.reset-password", locale: "en", channel: "email", status: "queued" });
+    expect(mail[0]).toMatchObject({ template: "auth.staff-invitation", locale: "en", channel: "email", status: "queued" });
 
     const list = unwrap(await callRoute(runtime, usersPage.loader, { path: "/staff/settings/users?q=rina", cookie: admin.cookie })).data as {
       users: { email: string; roles: string[]; hasPassword: boolean }[];

@@ -86,7 +86,7 @@ export const userRoles = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.roleId] })],
 );
 
-export const authTokenKinds = ["email_verification", "password_reset", "partner_invitation"] as const;
+export const authTokenKinds = ["email_verification", "password_reset", "partner_invitation", "staff_invitation"] as const;
 
 export const authTokens = pgTable(
   "auth_tokens",

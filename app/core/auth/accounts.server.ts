@@ -266,22 +266,51 @@ export async function invitePartnerUser(
   });
 }
 
-export async function invitationDetails(runtime: Runtime, token: string) {
-  const found = await peekToken(runtime.db, "partner_invitation", token);
+/** Who is invited to staff or to a partner organisation: the token kind of each. */
+export type InvitationKind = "staff" | "partner";
+const invitationTokens = { staff: "staff_invitation", partner: "partner_invitation" } as const;
+
+export async function invitationDetails(runtime: Runtime, kind: InvitationKind, token: string) {
+  const found = await peekToken(runtime.db, invitationTokens[kind], token);
   if (!found) return null;
   const [user] = await runtime.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, found.userId));
   return user ?? null;
 }
 
 /** The invited user sets their name and password; returns their id to start a session. */
-export async function acceptInvitation(runtime: Runtime, input: { token: string; name: string; password: string; ip: string | null }) {
+export async function acceptInvitation(runtime: Runtime, kind: InvitationKind, input: { token: string; name: string; password: string; ip: string | null }) {
   const passwordHash = await hashPassword(input.password);
   return runtime.db.transaction(async (tx) => {
-    const userId = await consumeToken(tx, "partner_invitation", input.token);
+    const userId = await consumeToken(tx, invitationTokens[kind], input.token);
     if (!userId) return null;
-    await tx.update(users).set({ name: input.name, passwordHash, emailVerifiedAt: new Date(), active: true }).where(eq(users.id, userId));
-    const [user] = await tx.select({ partnerOrgId: users.partnerOrgId }).from(users).where(eq(users.id, userId));
-    await audit(tx, { kind: "partner", userId, partnerOrgId: user.partnerOrgId! }, { action: "partner.invitation_accepted", entityType: "user", entityId: userId, ip: input.ip });
+    // a staff invitation does not bring back an account deactivated since it was sent
+    const [user] = await tx
+      .update(users)
+      .set({ name: input.name, passwordHash, emailVerifiedAt: new Date(), ...(kind === "partner" ? { active: true } : {}) })
+      .where(and(eq(users.id, userId), kind === "staff" ? eq(users.active, true) : undefined))
+      .returning({ partnerOrgId: users.partnerOrgId, branchId: users.branchId });
+    if (!user) return null;
+    const actor: Actor =
+      kind === "partner" ? { kind: "partner", userId, partnerOrgId: user.partnerOrgId! } : { kind: "staff", userId, permissions: new Set(), branchId: user.branchId };
+    await audit(tx, actor, { action: `${kind}.invitation_accepted`, entityType: "user", entityId: userId, ip: input.ip });
     return userId;
+  });
+}
+
+/**
+ * E-mails a new colleague a link to choose their own password (valid 7 days, unlike the hour of a
+ * reset link), in their language. Earlier invitations stay valid until they expire or one is used.
+ */
+export async function inviteStaffUser(runtime: Runtime, db: Runtime["db"], input: { userId: string; invitedBy: string; language: Language }) {
+  const [user] = await db.select({ name: users.name, email: users.email, locale: users.locale }).from(users).where(eq(users.id, input.userId));
+  const token = await issueToken(db, input.userId, "staff_invitation");
+  await sendActionEmail(runtime, db, {
+    to: user.email,
+    userId: input.userId,
+    name: user.name,
+    template: "auth.staff-invitation",
+    language: (user.locale as Language | null) ?? input.language,
+    url: link(runtime, "/staff/invitation", token),
+    values: { invitedBy: input.invitedBy },
   });
 }

@@ -9,6 +9,7 @@ export const tokenLifetimes: Record<TokenKind, number> = {
   email_verification: 48 * 3600_000,
   password_reset: 3600_000,
   partner_invitation: 7 * 24 * 3600_000,
+  staff_invitation: 7 * 24 * 3600_000,
 };
 
 function digest(token: string) {

@@ -15,6 +15,7 @@ export const actionEmails = {
   "auth.verify-email": "verifyEmail",
   "auth.reset-password": "resetPassword",
   "auth.partner-invitation": "partnerInvitation",
+  "auth.staff-invitation": "staffInvitation",
   "auth.account-exists": "accountExists",
 } as const;
 export type ActionEmailTemplate = keyof typeof actionEmails;

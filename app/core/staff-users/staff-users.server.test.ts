@@ -64,7 +64,7 @@ describe("listing staff users", () => {
 });
 
 describe("creating a staff user", () => {
-  it("creates the account without a password and e-mails a password link", async () => {
+  it("creates the account without a password and e-mails an invitation link", async () => {
     const admin = await createStaff(runtime, { roles: ["admin"] });
     const result = await createStaffUser(runtime, actorOf(admin), {
       name: "Dewi Anggraini",
@@ -80,9 +80,9 @@ describe("creating a staff user", () => {
     const mail = await runtime.db
       .select()
       .from(messages)
-      .where(and(eq(messages.recipient, "dewi.anggraini@rsnusa.co.id"), eq(messages.template, "auth.reset-password")));
+      .where(and(eq(messages.recipient, "dewi.anggraini@rsnusa.co.id"), eq(messages.template, "auth.staff-invitation")));
     expect(mail).toHaveLength(1);
-    expect(mail[0].bodyText).toContain("/reset-password?token=");
+    expect(mail[0].bodyText).toContain("/staff/invitation?token=");
     const [entry] = await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "user.created"), eq(auditLog.entityId, result.userId)));
     expect(entry.actorUserId).toBe(admin.id);
   });
@@ -131,8 +131,12 @@ describe("resending the password link", () => {
     const created = await createStaffUser(runtime, actorOf(admin), { name: "Fajar Nugroho", email: "fajar@rsnusa.co.id", roles: ["agent"], branchId: null, language: "en" });
     if (!created.ok) throw new Error("setup failed");
     expect(await resendPasswordLink(runtime, actorOf(admin), { userId: created.userId, language: "id" })).toEqual({ ok: true });
-    const mail = await runtime.db.select({ locale: messages.locale }).from(messages).where(eq(messages.recipient, "fajar@rsnusa.co.id"));
-    expect(mail).toEqual([{ locale: "en" }, { locale: "en" }]);
+    const mail = await runtime.db.select({ locale: messages.locale, template: messages.template }).from(messages).where(eq(messages.recipient, "fajar@rsnusa.co.id"));
+    // no password chosen yet: a second invitation, not a reset link
+    expect(mail).toEqual([
+      { locale: "en", template: "auth.staff-invitation" },
+      { locale: "en", template: "auth.staff-invitation" },
+    ]);
     expect(await resendPasswordLink(runtime, actorOf(admin), { userId: "00000000-0000-0000-0000-000000000000", language: "id" })).toEqual({ ok: false, error: "notFound" });
   });
 });

@@ -6,7 +6,7 @@ import { and, asc, eq, gt, ilike, inArray, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { branches, roles, userRoles, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
-import { requestPasswordReset } from "../auth/accounts.server.ts";
+import { inviteStaffUser, requestPasswordReset } from "../auth/accounts.server.ts";
 import { endAllSessions } from "../auth/session.server.ts";
 import type { Language } from "../i18n/languages.ts";
 import type { Actor } from "../plugins/contract.ts";
@@ -178,8 +178,8 @@ function isUniqueViolation(error: unknown) {
 }
 
 /**
- * Creates a staff account without a password and e-mails a password link (the reset flow), so
- * the new colleague chooses their own; nobody else ever knows it.
+ * Creates a staff account without a password and e-mails an invitation link, so the new
+ * colleague chooses their own password; nobody else ever knows it.
  */
 export async function createStaffUser(
   runtime: Runtime,
@@ -208,8 +208,8 @@ export async function createStaffUser(
         entityId: user.id,
         data: { email: input.email, roles: wanted, branchId: input.branchId },
       });
-      // inside this transaction (a savepoint): the account and its e-mail commit together
-      await requestPasswordReset({ ...runtime, db: tx }, { kind: "staff", email: input.email, language: input.language });
+      // inside this transaction: the account and its e-mail commit together
+      await inviteStaffUser(runtime, tx, { userId: user.id, invitedBy: await staffName(tx, actor.userId), language: input.language });
       return { ok: true as const, userId: user.id };
     });
   } catch (error) {
@@ -306,7 +306,10 @@ export async function setStaffUserActive(
   return result;
 }
 
-/** E-mails a fresh password link to a staff user (the first one lives only an hour). */
+/**
+ * E-mails a staff user a fresh link: a new invitation while they have not chosen a password yet,
+ * otherwise a password reset link.
+ */
 export async function resendPasswordLink(
   runtime: Runtime,
   actor: StaffActor,
@@ -315,8 +318,17 @@ export async function resendPasswordLink(
   const user = await getStaffUser(runtime.db, input.userId);
   if (!user) return { ok: false, error: "notFound" };
   await runtime.db.transaction(async (tx) => {
-    await requestPasswordReset({ ...runtime, db: tx }, { kind: "staff", email: user.email, language: user.locale ?? input.language });
-    await audit(tx, actor, { action: "user.password_link_sent", entityType: "user", entityId: user.id });
+    if (user.hasPassword) {
+      await requestPasswordReset({ ...runtime, db: tx }, { kind: "staff", email: user.email, language: user.locale ?? input.language });
+    } else {
+      await inviteStaffUser(runtime, tx, { userId: user.id, invitedBy: await staffName(tx, actor.userId), language: input.language });
+    }
+    await audit(tx, actor, { action: user.hasPassword ? "user.password_link_sent" : "user.invitation_sent", entityType: "user", entityId: user.id });
   });
   return { ok: true };
+}
+
+async function staffName(db: Database, userId: string) {
+  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? "";
 }

@@ -3,33 +3,42 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { acceptInvitation, invitationDetails } from "../../core/auth/accounts.server.ts";
+import { acceptInvitation, invitationDetails, type InvitationKind } from "../../core/auth/accounts.server.ts";
 import { acceptInvitationSchema } from "../../core/auth/auth-forms.ts";
 import { startSession } from "../../core/auth/session.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 
 export const handle = { i18n: ["common", "auth"] };
-export const meta: MetaFunction = () => [{ title: "Undangan mitra · Partner invitation · Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.kind === "staff" ? "Undangan staf · Staff invitation · Nusa CRM" : "Undangan mitra · Partner invitation · Nusa CRM" },
+];
+
+/** One page for both invitations: /staff/invitation and /partner/invitation. */
+function kindOf(request: Request): InvitationKind {
+  return new URL(request.url).pathname.startsWith("/staff/") ? "staff" : "partner";
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  const kind = kindOf(request);
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  const invitee = token ? await invitationDetails(context.runtime, token) : null;
-  return { token, invitee };
+  const invitee = token ? await invitationDetails(context.runtime, kind, token) : null;
+  return { kind, token, invitee };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: acceptInvitationSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const { token, name, password } = submission.value;
-  const userId = await acceptInvitation(context.runtime, { token, name, password, ip: context.clientIp });
-  if (!userId) return data(submission.reply({ formErrors: ["auth:invitation.invalid"], hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  const kind = kindOf(request);
+  const userId = await acceptInvitation(context.runtime, kind, { token, name, password, ip: context.clientIp });
+  if (!userId) return data(submission.reply({ formErrors: [`auth:invitation.invalid.${kind}`], hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const cookie = await startSession(context.runtime, userId, request);
-  return redirect("/partner", { headers: { "Set-Cookie": cookie } });
+  return redirect(`/${kind}`, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function AcceptInvitation() {
-  const { token, invitee } = useLoaderData<typeof loader>();
+  const { kind, token, invitee } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
   const [form, fields] = useForm({
@@ -42,15 +51,15 @@ export default function AcceptInvitation() {
   });
   if (!invitee) {
     return (
-      <AuthCard title={t("invitation.title")}>
+      <AuthCard title={t(`invitation.title.${kind}`)}>
         <div className="alert error" role="alert">
-          {t("invitation.invalid")}
+          {t(`invitation.invalid.${kind}`)}
         </div>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title={t("invitation.title")} subtitle={t("invitation.subtitle", { email: invitee.email })}>
+    <AuthCard title={t(`invitation.title.${kind}`)} subtitle={t("invitation.subtitle", { email: invitee.email })}>
       <FormAlert errors={form.errors} />
       <Form method="post" className="stack" {...getFormProps(form)}>
         <input type="hidden" name="token" value={token} />
