@@ -14,7 +14,7 @@ for (const [file, mod] of Object.entries(requesterModules)) {
 }
 
 const anyId = "00000000-0000-4000-8000-000000000000";
-const params = { contactId: anyId, partnerId: anyId, ticketId: anyId, taskId: anyId, userId: anyId, id: anyId };
+const params = { contactId: anyId, partnerId: anyId, ticketId: anyId, taskId: anyId, userId: anyId, id: anyId, segmentId: anyId };
 
 function portalOf(file: string) {
   return file.includes("/staff/") ? "staff" : file.includes("/partner/") ? "partner" : "portal";

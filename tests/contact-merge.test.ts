@@ -47,6 +47,18 @@ async function pairs(cookie = manager.cookie, after?: string) {
   return unwrap(await callRoute(runtime, duplicatesPage.loader, { path: `/staff/contacts/duplicates${after ? `?after=${after}` : ""}`, cookie })).data as Pairs;
 }
 
+/** Every page of the list, for checks that must not depend on where a pair falls. */
+async function allPairs(): Promise<Pairs> {
+  const all: Pairs["pairs"] = [];
+  let after: string | undefined;
+  do {
+    const page = await pairs(manager.cookie, after);
+    all.push(...page.pairs);
+    after = page.next ?? undefined;
+  } while (after);
+  return { pairs: all, next: null };
+}
+
 function pairOf(list: Pairs, a: string, b: string) {
   return list.pairs.find((p) => (p.keep.id === a && p.merge.id === b) || (p.keep.id === b && p.merge.id === a));
 }
@@ -117,6 +129,41 @@ describe("duplicate detection", () => {
     }
     const customer = await createCustomer(runtime);
     expect(unwrap(await callRoute(runtime, duplicatesPage.loader, { path: "/staff/contacts/duplicates", cookie: customer.cookie })).status).toBe(302);
+  });
+
+  it("stops offering a pair marked 'not the same person', once, audited; other pairs stay", async () => {
+    const twin1 = await createContact(runtime, { fullName: "Rina Kembar", phone: "+6281277770001", email: "keluarga.rina@contoh.id" });
+    const twin2 = await createContact(runtime, { fullName: "Rini Kembar", phone: "0812-7777-0001" });
+    const other = await createContact(runtime, { fullName: "Keluarga Rina", email: "KELUARGA.RINA@contoh.id" });
+    expect(pairOf(await allPairs(), twin1.id, twin2.id)).toBeDefined();
+
+    const dismiss = (a: string, b: string, cookie = manager.cookie) =>
+      callRoute(runtime, duplicatesPage.action, { path: "/staff/contacts/duplicates", method: "POST", cookie, form: { a, b } });
+    const res = await dismiss(twin2.id, twin1.id);
+    expect((res as Response).headers.get("Location")).toBe("/staff/contacts/duplicates?notice=dismissed");
+    await dismiss(twin1.id, twin2.id); // again, in the other order: nothing more happens
+
+    const list = await allPairs();
+    expect(pairOf(list, twin1.id, twin2.id)).toBeUndefined();
+    expect(pairOf(list, twin1.id, other.id)?.reasons).toEqual(["email"]);
+    const [low, high] = [twin1.id, twin2.id].sort();
+    const entries = await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "contact.duplicate_dismissed"), eq(auditLog.entityId, low)));
+    expect(entries).toHaveLength(1);
+    expect(entries[0].data).toEqual({ other: high, reasons: ["phone"] });
+  });
+
+  it("refuses to dismiss a pair that shares nothing, or without core.contact.merge", async () => {
+    const a = await createContact(runtime, { fullName: "Sari", phone: "+6281266660001" });
+    const b = await createContact(runtime, { fullName: "Sari Dewi", phone: "+6281266660002" });
+    const res = unwrap(await callRoute(runtime, duplicatesPage.action, { path: "/staff/contacts/duplicates", method: "POST", cookie: manager.cookie, form: { a: a.id, b: b.id } }));
+    expect(res.status).toBe(400);
+    expect(res.data).toEqual({ error: "duplicates.errors.notADuplicatePair" });
+
+    const c = await createContact(runtime, { fullName: "Sari D.", phone: "0812-6666-0001" });
+    const agent = await createStaff(runtime, { roles: ["agent"] });
+    const refused = await callRoute(runtime, duplicatesPage.action, { path: "/staff/contacts/duplicates", method: "POST", cookie: agent.cookie, form: { a: a.id, b: c.id } });
+    expect((refused as Response).status).toBe(403);
+    expect(pairOf(await allPairs(), a.id, c.id)).toBeDefined();
   });
 });
 

@@ -6,8 +6,15 @@ export type {
   Actor,
   ContactPanel,
   DashboardWidget,
+  SegmentCondition,
+  SegmentField,
   DomainEvent,
   EventHandler,
+  FhirContext,
+  FhirResource,
+  FhirResourceProvider,
+  FhirSearch,
+  FhirSearchParam,
   HandlerContext,
   InstalledPlugin,
   JobContext,
@@ -33,6 +40,8 @@ export type {
 export type { Database } from "../../db/client.ts";
 export { rowsOf } from "../../db/client.ts";
 export { fields, z } from "../core/validation/validation.ts";
+/** `core.whatsapp.received`: a contact's inbound WhatsApp message (text or button reply), already on their timeline. */
+export { whatsappReceivedEvent, type WhatsAppReceivedV1 } from "../core/messaging/whatsapp-inbound.ts";
 
 /** Declares a plugin's manifest (pure data: safe for routes.ts and the browser). */
 export function definePlugin<const M extends PluginManifest>(manifest: M): M {

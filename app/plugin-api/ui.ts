@@ -1,5 +1,7 @@
 // UI kit for plugin pages: the same components and formatters the core portals use.
 export { PageHeader } from "../ui/portal-shell.tsx";
+/** The centred card (with the ID/EN switch) of pages reached without signing in, e.g. links in messages. */
+export { AuthCard } from "../ui/auth-card.tsx";
 export { TextField, SelectField, FormAlert, FieldErrors } from "../ui/form-field.tsx";
 export { translateError } from "../ui/translate-error.ts";
 export { formatDate, formatDateTime, formatNumber, formatRupiah } from "../core/i18n/format.ts";

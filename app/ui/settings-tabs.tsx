@@ -8,6 +8,7 @@ export const settingsTabs = [
   { to: "/staff/settings/branches", permission: "core.branch.manage", label: "settings.tabs.branches" },
   { to: "/staff/settings/plugins", permission: "core.plugin.manage", label: "settings.tabs.plugins" },
   { to: "/staff/settings/messaging", permission: "core.settings.manage", label: "messaging.tab" },
+  { to: "/staff/settings/api-tokens", permission: "core.settings.manage", label: "settings.tabs.apiTokens" },
   { to: "/staff/settings/tickets", permission: "core.settings.manage", label: "settings.tabs.tickets" },
 ] as const;
 

@@ -12,4 +12,7 @@ export * from "./tasks.ts";
 export * from "./tickets.ts";
 export * from "./surveys.ts";
 export * from "./contact-merges.ts";
+export * from "./contact-duplicates.ts";
 export * from "./settings.ts";
+export * from "./api-tokens.ts";
+export * from "./segments.ts";

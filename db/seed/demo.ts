@@ -1,9 +1,12 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { hashPassword } from "../../app/core/auth/password.server.ts";
 import type { AppRuntime } from "../../app/core/runtime/runtime.server.ts";
-import { branches, consents, contactIdentifiers, contacts, partnerOrganisations, userRoles, users } from "../schema/index.ts";
+import { hashSecret } from "../../app/core/api-tokens/api-tokens.server.ts";
+import { apiTokens, branches, consents, contactIdentifiers, contacts, partnerOrganisations, segments, userRoles, users } from "../schema/index.ts";
 
 export const demoPassword = "nusa-demo-2026";
+/** The read-only FHIR API token README.md lists (scope system/*.read). */
+export const demoFhirToken = "nusa_fhir_demo_R4q7Vx2Lm9Tk5Wp3";
 
 /** The demo accounts README.md lists. */
 export const demoAccounts = {
@@ -160,8 +163,43 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
     });
     seeded = true;
   }
+  // outside the one-time block, so a demo database from before the FHIR API gets its token too
+  await db
+    .insert(apiTokens)
+    .values({ name: "Demo FHIR / SATUSEHAT", secretHash: hashSecret(demoFhirToken), prefix: demoFhirToken.slice(0, 13), scopes: ["system/*.read"] })
+    .onConflictDoNothing();
+  // two demo segments (idempotent by their unique name); the first uses retail-loyalty's fields and
+  // says so honestly on its page when that plugin is switched off
+  await db
+    .insert(segments)
+    .values([
+      {
+        name: "Member Gold tidak belanja 90 hari",
+        description: "Member Gold/Platinum yang terakhir belanja lebih dari 90 hari lalu.",
+        rules: [
+          { field: "retail-loyalty.tier", op: "in", values: ["gold", "platinum"] },
+          { field: "retail-loyalty.lastPurchase", op: "moreThanDaysAgo", values: ["90"] },
+        ],
+      },
+      {
+        name: "Pelanggan Bandung lewat WhatsApp",
+        description: null,
+        rules: [
+          { field: "core.city", op: "is", values: ["Bandung"] },
+          { field: "core.tags", op: "hasAny", values: ["pelanggan"] },
+          { field: "core.channel", op: "is", values: ["whatsapp"] },
+        ],
+      },
+    ])
+    .onConflictDoNothing();
   for (const plugin of runtime.registry.plugins) {
     if (plugin.server.seed) await plugin.server.seed({ db, logger: runtime.logger });
+  }
+  // on first seeding, about two in three demo contacts (plugins' too) agreed to marketing (for segments and campaigns)
+  if (seeded) {
+    await db.execute(sql`insert into consents (contact_id, purpose, granted, source)
+      select id, 'marketing', true, 'import' from contacts where abs(hashtext(id::text || 'marketing')) % 3 <> 0
+      on conflict do nothing`);
   }
   return seeded;
 }

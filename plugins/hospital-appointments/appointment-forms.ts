@@ -71,4 +71,21 @@ export const exceptionSchema = z
   .refine((v) => v.startDate <= v.endDate, { path: ["endDate"], message: "hospital-appointments:errors.dateOrder" })
   .refine((v) => (v.kind === "leave" ? Boolean(v.practitionerId) : Boolean(v.branchId)), { path: ["kind"], message: "hospital-appointments:errors.required" });
 
+export const joinWaitlistSchema = z
+  .object({
+    intent: z.literal("waitlist"),
+    serviceId: uuid,
+    practitionerId: z.union([uuid, z.literal("any")]),
+    dateFrom: date,
+    dateTo: date.optional(),
+    contactId: uuid.optional(),
+  })
+  .refine((v) => !v.dateTo || v.dateFrom <= v.dateTo, { path: ["dateTo"], message: "hospital-appointments:errors.dateOrder" });
+
+export const waitlistActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("leaveWaitlist"), entryId: uuid }),
+  z.object({ intent: z.literal("acceptOffer"), appointmentId: uuid }),
+  z.object({ intent: z.literal("declineOffer"), appointmentId: uuid }),
+]);
+
 export type BookInput = z.infer<typeof bookSchema>;

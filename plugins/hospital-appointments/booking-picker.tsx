@@ -14,7 +14,18 @@ export interface PickerData {
   slots: { startAt: string; time: string; free: number; practitioners: string[] }[];
 }
 
-export function BookingPicker({ picker, hidden, language }: { picker: PickerData; hidden: Record<string, string>; language: "id" | "en" }) {
+export function BookingPicker({
+  picker,
+  hidden,
+  language,
+  waitlist,
+}: {
+  picker: PickerData;
+  hidden: Record<string, string>;
+  language: "id" | "en";
+  /** Offer the waitlist when the date has no free slot (texts of the patient or the front-desk page). */
+  waitlist?: "portal" | "staff";
+}) {
   const { t } = useTranslation("hospital-appointments");
   const keep = Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />);
   return (
@@ -72,6 +83,26 @@ export function BookingPicker({ picker, hidden, language }: { picker: PickerData
                 <span className="small muted">{t("portal.free", { count: s.free })}</span>
               </button>
             ))}
+          </Form>
+        </section>
+      ) : null}
+      {waitlist && picker.serviceId && picker.date && picker.slots.length === 0 ? (
+        <section className="card stack" aria-labelledby="waitlist-title">
+          <h2 id="waitlist-title">{t(`${waitlist}.waitlist.joinTitle`)}</h2>
+          <p className="muted">{t(`${waitlist}.waitlist.joinHint`)}</p>
+          <Form method="post" className="stack">
+            {keep}
+            <input type="hidden" name="intent" value="waitlist" />
+            <input type="hidden" name="serviceId" value={picker.serviceId} />
+            <input type="hidden" name="practitionerId" value={picker.practitionerId} />
+            <input type="hidden" name="dateFrom" value={picker.date} />
+            <div className="field">
+              <label htmlFor="waitlist-to">{t("portal.waitlist.dateTo")}</label>
+              <input id="waitlist-to" type="date" name="dateTo" min={picker.date} max={picker.maxDate} defaultValue={picker.date} />
+            </div>
+            <button type="submit" className="secondary">
+              {t(`${waitlist}.waitlist.join`)}
+            </button>
           </Form>
         </section>
       ) : null}

@@ -6,18 +6,20 @@ import type { Actor, Database, PluginServices } from "../../app/plugin-api/index
 import { audit, pluginSettings, recordInteraction, requestSurvey, sendToContact } from "../../app/plugin-api/server.ts";
 import { contacts } from "../../app/plugin-api/schema.ts";
 import { daySlots, serviceWithZone } from "./availability.server.ts";
+import { createLinks, retireLinks } from "./links.server.ts";
+import { offerFreedSlot } from "./waitlist.server.ts";
 import { visitEvents, type VisitEventV1 } from "./events.ts";
 import { appointments, practitioners, services, type appointmentStatuses, type bookingChannels } from "./schema.ts";
 import { pluginId, withDefaults } from "./settings.ts";
 import { localDateOf, localTimeOf, zoneAbbreviation, type BranchTimeZone } from "./zone.ts";
 
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
-export type BookingError = "slotTaken" | "slotUnavailable" | "alreadyBooked" | "notFound" | "tooLate" | "notAllowed" | "blacklisted" | "wrongStatus";
+export type BookingError = "slotTaken" | "slotUnavailable" | "alreadyBooked" | "notFound" | "tooLate" | "notAllowed" | "blacklisted" | "wrongStatus" | "alreadyWaiting" | "invalid";
 export type Result<T> = ({ ok: true } & T) | { ok: false; error: BookingError };
 
-const isUuid = (v: string | null | undefined): v is string => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+export const isUuid = (v: string | null | undefined): v is string => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-function isUniqueViolation(error: unknown): string | null {
+export function isUniqueViolation(error: unknown): string | null {
   for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
     const err = e as { code?: string; constraint?: string; constraint_name?: string; message?: string };
     if (err.code === "23505") return err.constraint ?? err.constraint_name ?? err.message ?? "unique";
@@ -44,7 +46,7 @@ export interface BookInput {
   now?: Date;
 }
 
-function eventOf(a: typeof appointments.$inferSelect, extra: Partial<VisitEventV1> = {}): VisitEventV1 {
+export function eventOf(a: typeof appointments.$inferSelect, extra: Partial<VisitEventV1> = {}): VisitEventV1 {
   return {
     version: 1,
     appointmentId: a.id,
@@ -53,14 +55,15 @@ function eventOf(a: typeof appointments.$inferSelect, extra: Partial<VisitEventV
     serviceId: a.serviceId,
     branchId: a.branchId,
     startAt: a.startAt.toISOString(),
-    status: a.status,
+    // events are emitted for live visits only, never for a held (proposed) seat
+    status: a.status as VisitEventV1["status"],
     sourceType: a.sourceType,
     sourceId: a.sourceId,
     ...extra,
   };
 }
 
-async function messageParams(db: Database, a: typeof appointments.$inferSelect) {
+export async function messageParams(db: Database, a: typeof appointments.$inferSelect) {
   const [row] = await db
     .select({ service: services.name, practitioner: practitioners.name, tz: sql<string>`(select time_zone from branches where id = ${a.branchId})`, branch: sql<string>`(select name from branches where id = ${a.branchId})` })
     .from(services)
@@ -148,14 +151,7 @@ export async function bookAppointment(db: Database, services_: PluginServices, a
             sourceId: row.id,
           });
           await services_.emit(tx, visitEvents.booked, { ...eventOf(row, { rescheduledFromId: previous?.id ?? null }) });
-          await sendToContact(tx, services_.jobs, {
-            contactId,
-            template: previous ? "hospital-appointments.rescheduled" : "hospital-appointments.confirmation",
-            params,
-            purpose: "service_messages",
-            actor,
-            staffUserId: actor.kind === "staff" ? actor.userId : null,
-          });
+          await sendConfirmation(tx, services_, row, { template: previous ? "hospital-appointments.rescheduled" : "hospital-appointments.confirmation", params, actor });
           await audit(tx, actor, { action: previous ? "appointment.rescheduled" : "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id });
           return row;
         });
@@ -184,20 +180,48 @@ export async function ownAppointment(db: Database, actor: Actor, appointmentId: 
   return row ?? null;
 }
 
-async function cancelInTx(tx: Database, services_: PluginServices, actor: Actor, a: typeof appointments.$inferSelect, reason: string, options: { notify: boolean }) {
+/** The confirmation (or rescheduled) message, with confirm and cancel links valid until the visit starts. */
+export async function sendConfirmation(
+  tx: Database,
+  services_: PluginServices,
+  row: typeof appointments.$inferSelect,
+  input: { template: string; params: Record<string, string | number>; actor?: Actor | null },
+) {
+  const links = await createLinks(tx, services_, row.id, ["confirm", "cancel"], row.startAt);
+  const result = await sendToContact(tx, services_.jobs, {
+    contactId: row.contactId,
+    template: input.template,
+    params: { ...input.params, confirmUrl: links.confirm, cancelUrl: links.cancel },
+    purpose: "service_messages",
+    actor: input.actor ?? null,
+    staffUserId: input.actor?.kind === "staff" ? input.actor.userId : null,
+  });
+  if (result.status === "queued") await tx.update(appointments).set({ confirmationMessageId: result.messageId }).where(eq(appointments.id, row.id));
+  return result;
+}
+
+export async function cancelInTx(
+  tx: Database,
+  services_: PluginServices,
+  actor: Actor,
+  a: typeof appointments.$inferSelect,
+  reason: string,
+  options: { notify: boolean; channel?: "whatsapp" | "email" | "portal"; now?: Date },
+) {
   const [row] = await tx
     .update(appointments)
     .set({ status: "cancelled", cancelReason: reason, cancelledAt: new Date(), updatedAt: new Date() })
     .where(and(eq(appointments.id, a.id), eq(appointments.status, "booked")))
     .returning();
   if (!row) return null;
+  await retireLinks(tx, row.id);
   await services_.emit(tx, visitEvents.cancelled, { ...eventOf(row, { reason }) });
   if (options.notify) {
     const params = await messageParams(tx, row);
     await recordInteraction(tx, {
       contactId: row.contactId,
-      channel: actor.kind === "customer" ? "portal" : "note",
-      direction: actor.kind === "customer" ? "inbound" : "internal",
+      channel: options.channel ?? (actor.kind === "customer" ? "portal" : "note"),
+      direction: options.channel || actor.kind === "customer" ? "inbound" : "internal",
       subject: `${params.service} · ${params.date} ${params.time}`,
       body: reason,
       staffUserId: actor.kind === "staff" ? actor.userId : null,
@@ -208,6 +232,8 @@ async function cancelInTx(tx: Database, services_: PluginServices, actor: Actor,
     await sendToContact(tx, services_.jobs, { contactId: row.contactId, template: "hospital-appointments.cancelled", params, purpose: "service_messages", actor });
   }
   await audit(tx, actor, { action: "appointment.cancelled", entityType: "hospital-appointments.visit", entityId: row.id, data: { reason } });
+  // the freed seat goes to the first patient waiting for it, held for them for a while
+  await offerFreedSlot(tx, services_, row, options.now ?? new Date());
   return row;
 }
 
@@ -221,7 +247,7 @@ export async function cancelAppointment(db: Database, services_: PluginServices,
     const settings = await appointmentSettings(db);
     if (a.startAt.getTime() - now.getTime() < settings.cancelCutoffHours * 3600_000) return { ok: false, error: "tooLate" };
   }
-  const done = await db.transaction((tx) => cancelInTx(tx, services_, actor, a, input.reason?.trim() || (actor.kind === "customer" ? "patient" : "staff"), { notify: true }));
+  const done = await db.transaction((tx) => cancelInTx(tx, services_, actor, a, input.reason?.trim() || (actor.kind === "customer" ? "patient" : "staff"), { notify: true, now }));
   return done ? { ok: true } : { ok: false, error: "wrongStatus" };
 }
 
@@ -287,6 +313,7 @@ export interface VisitRow {
   channel: string;
   sourceType: string | null;
   sourceId: string | null;
+  confirmedAt: Date | null;
 }
 
 function visitSelect() {
@@ -306,6 +333,7 @@ function visitSelect() {
     channel: appointments.channel,
     sourceType: appointments.sourceType,
     sourceId: appointments.sourceId,
+    confirmedAt: appointments.confirmedAt,
   };
 }
 
@@ -423,8 +451,17 @@ export async function sendDueReminders(db: Database, services_: PluginServices, 
         .returning();
       if (!row) return;
       const params = await messageParams(tx, row);
-      const result = await sendToContact(tx, services_.jobs, { contactId: row.contactId, template: "hospital-appointments.reminder", params, purpose: "service_messages" });
-      if (result.status === "queued") sent++;
+      const links = await createLinks(tx, services_, row.id, ["confirm", "cancel"], row.startAt);
+      const result = await sendToContact(tx, services_.jobs, {
+        contactId: row.contactId,
+        template: "hospital-appointments.reminder",
+        params: { ...params, confirmUrl: links.confirm, cancelUrl: links.cancel },
+        purpose: "service_messages",
+      });
+      if (result.status === "queued") {
+        sent++;
+        await tx.update(appointments).set({ reminderMessageId: result.messageId }).where(eq(appointments.id, row.id));
+      }
     });
   }
   return sent;

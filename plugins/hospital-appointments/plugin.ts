@@ -1,6 +1,6 @@
 // Manifest: pure data (read by routes.ts and the registry).
 import { definePlugin } from "../../app/plugin-api/index.ts";
-import { settingsSchema } from "./settings.ts";
+import { defaultSettings, settingsSchema } from "./settings.ts";
 
 export default definePlugin({
   id: "hospital-appointments",
@@ -21,6 +21,8 @@ export default definePlugin({
     { portal: "staff", path: "appointments/setup", file: "routes/staff.appointments.setup.tsx" },
     { portal: "portal", path: "appointments", file: "routes/portal.appointments.tsx" },
     { portal: "portal", path: "appointments/book", file: "routes/portal.appointments.book.tsx" },
+    // the confirm / cancel / accept / decline links in messages: a public page, no sign-in
+    { portal: "api", path: "appointments/link", file: "routes/api.appointments.link.tsx" },
   ],
   nav: [
     { portal: "staff", to: "appointments", label: "nav.dayView", icon: "calendar", permission: "hospital-appointments.appointment.read" },
@@ -30,15 +32,17 @@ export default definePlugin({
   ],
   settings: {
     schema: settingsSchema,
+    defaults: defaultSettings,
     fields: [
       { name: "reminderTime", label: "settings.reminderTime", type: "text" },
       { name: "cancelCutoffHours", label: "settings.cancelCutoffHours", type: "number" },
       { name: "noShowGraceMinutes", label: "settings.noShowGraceMinutes", type: "number" },
       { name: "horizonDays", label: "settings.horizonDays", type: "number" },
+      { name: "waitlistHoldMinutes", label: "settings.waitlistHoldMinutes", type: "number" },
     ],
   },
   events: {
     emits: ["appointments.visit.booked", "appointments.visit.cancelled", "appointments.visit.arrived", "appointments.visit.fulfilled", "appointments.visit.noshow"],
-    handles: ["core.contact.merged"],
+    handles: ["core.contact.merged", "core.whatsapp.received"],
   },
 });

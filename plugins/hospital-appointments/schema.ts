@@ -5,8 +5,11 @@ import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { branches, contacts, users } from "../../app/plugin-api/schema.ts";
 
-export const appointmentStatuses = ["booked", "arrived", "fulfilled", "cancelled", "noshow"] as const;
-export const bookingChannels = ["portal", "frontdesk", "phone", "referral"] as const;
+// "proposed" (FHIR): a slot held for a waitlisted patient until they accept or the hold expires.
+export const appointmentStatuses = ["proposed", "booked", "arrived", "fulfilled", "cancelled", "noshow"] as const;
+export const bookingChannels = ["portal", "frontdesk", "phone", "referral", "waitlist"] as const;
+export const linkActions = ["confirm", "cancel", "accept", "decline"] as const;
+export const waitlistStatuses = ["waiting", "booked", "left"] as const;
 
 export const services = pgTable(
   "hospital_appointments_services",
@@ -136,6 +139,14 @@ export const appointments = pgTable(
     fulfilledAt: timestamp("fulfilled_at", { withTimezone: true }),
     noShowAt: timestamp("no_show_at", { withTimezone: true }),
     reminderSentAt: timestamp("reminder_sent_at", { withTimezone: true }),
+    /** The patient confirmed they will come (link or WhatsApp reply). */
+    confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+    /** Our outbox message ids of the confirmation and the reminder: a WhatsApp reply quoting one refers to this visit. */
+    confirmationMessageId: uuid("confirmation_message_id"),
+    reminderMessageId: uuid("reminder_message_id"),
+    /** A proposed (held) slot offered to a waitlisted patient: the entry, and until when it is held. */
+    waitlistEntryId: uuid("waitlist_entry_id"),
+    holdExpiresAt: timestamp("hold_expires_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -149,7 +160,60 @@ export const appointments = pgTable(
     index("hospital_appointments_contact_idx").on(t.contactId, t.startAt.desc()),
     index("hospital_appointments_source_idx").on(t.sourceType, t.sourceId),
     index("hospital_appointments_open_idx").on(t.status, t.endAt),
+    index("hospital_appointments_hold_idx").on(t.holdExpiresAt).where(sql`${t.status} = 'proposed'`),
+    index("hospital_appointments_messages_idx").on(t.contactId, t.reminderMessageId, t.confirmationMessageId),
     check("hospital_appointments_seat", sql`${t.seat} >= 1`),
+    check("hospital_appointments_hold", sql`${t.status} <> 'proposed' or ${t.holdExpiresAt} is not null`),
     check("hospital_appointments_times", sql`${t.startAt} < ${t.endAt}`),
+  ],
+);
+
+/**
+ * Single-purpose links in messages (confirm / cancel a visit, accept / decline an offered slot).
+ * Only the SHA-256 of the random token is stored; a link works once and until its expiry.
+ */
+export const actionLinks = pgTable(
+  "hospital_appointments_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    action: text("action", { enum: linkActions }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("hospital_appointments_links_appointment_idx").on(t.appointmentId)],
+);
+
+/** Patients waiting for a slot of a service (one doctor or any) within a date range, first come first served. */
+export const waitlistEntries = pgTable(
+  "hospital_appointments_waitlist",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id),
+    /** Null: any doctor of the service. */
+    practitionerId: uuid("practitioner_id").references(() => practitioners.id),
+    /** Branch-local dates, inclusive. */
+    dateFrom: date("date_from").notNull(),
+    dateTo: date("date_to").notNull(),
+    status: text("status", { enum: waitlistStatuses }).notNull().default("waiting"),
+    channel: text("channel", { enum: ["portal", "frontdesk"] }).notNull(),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The visit booked from an accepted offer. */
+    appointmentId: uuid("appointment_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("hospital_appointments_waitlist_queue_idx").on(t.serviceId, t.status, t.createdAt),
+    uniqueIndex("hospital_appointments_waitlist_contact_key").on(t.contactId, t.serviceId).where(sql`${t.status} = 'waiting'`),
+    check("hospital_appointments_waitlist_range", sql`${t.dateFrom} <= ${t.dateTo}`),
   ],
 );

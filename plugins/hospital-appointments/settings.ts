@@ -11,10 +11,12 @@ export const settingsSchema = z.object({
   noShowGraceMinutes: z.coerce.number().int().min(0).max(1440),
   /** How many days ahead patients may book. */
   horizonDays: z.coerce.number().int().min(1).max(180),
+  /** A freed slot offered to a waitlisted patient is held for them this long before it goes to the next. */
+  waitlistHoldMinutes: z.coerce.number().int().min(5).max(1440),
 });
 export type AppointmentSettings = z.infer<typeof settingsSchema>;
 
-export const defaultSettings: AppointmentSettings = { reminderTime: "18:00", cancelCutoffHours: 2, noShowGraceMinutes: 30, horizonDays: 30 };
+export const defaultSettings: AppointmentSettings = { reminderTime: "18:00", cancelCutoffHours: 2, noShowGraceMinutes: 30, horizonDays: 30, waitlistHoldMinutes: 30 };
 
 export function withDefaults(saved: Record<string, unknown>): AppointmentSettings {
   const parsed = settingsSchema.partial().safeParse(saved);

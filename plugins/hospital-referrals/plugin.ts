@@ -11,6 +11,8 @@ export default definePlugin({
   permissions: {
     "hospital-referrals.referral.read": { roles: ["doctor", "frontdesk", "manager", "agent"] },
     "hospital-referrals.referral.manage": { roles: ["doctor", "frontdesk", "manager"] },
+    // the referral desk: e-mailed when a partner sends or updates a referral
+    "hospital-referrals.referral.notify": { roles: ["frontdesk", "manager"] },
   },
   routes: [
     { portal: "staff", path: "referrals", file: "routes/staff.referrals.tsx" },
@@ -24,8 +26,16 @@ export default definePlugin({
     { portal: "partner", to: "referrals", label: "nav.referrals", icon: "send" },
   ],
   settings: {
-    schema: z.object({ overdueHours: z.coerce.number().int().min(1).max(720) }),
-    fields: [{ name: "overdueHours", label: "settings.overdueHours", type: "number" }],
+    schema: z.object({
+      overdueHours: z.coerce.number().int().min(1).max(720),
+      // a shared referral-desk mailbox, told as well as the staff holding the notify permission
+      inboxEmail: z.union([z.literal(""), z.string().trim().toLowerCase().email("hospital-referrals:errors.email")]).optional(),
+    }),
+    defaults: { overdueHours: 48, inboxEmail: "" },
+    fields: [
+      { name: "overdueHours", label: "settings.overdueHours", type: "number" },
+      { name: "inboxEmail", label: "settings.inboxEmail", type: "text" },
+    ],
   },
   events: {
     emits: ["referrals.referral.changed"],

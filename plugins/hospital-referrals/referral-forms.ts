@@ -28,7 +28,7 @@ export const incomingSchema = z
 /** Our doctor refers one of our patients out to a partner. */
 export const outgoingSchema = z.object({
   intent: z.enum(["draft", "send"]),
-  contactId: z.string().uuid(e("required")),
+  contactId: z.string({ required_error: e("patientRequired") }).uuid(e("patientRequired")),
   partnerOrgId: z.string().uuid(e("required")),
   ...clinical,
 });

@@ -3,7 +3,7 @@
 // Who may act depends on the side: the receiving side accepts, rejects, completes and back-refers.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
-import { audit, findOrCreatePatientByIdentifiers, pluginSettings, recordInteraction } from "../../app/plugin-api/server.ts";
+import { audit, findOrCreatePatientByIdentifiers, notifyUsers, pluginSettings, recordInteraction, type UserNoticeAudience } from "../../app/plugin-api/server.ts";
 import { contacts, partnerOrganisations, users } from "../../app/plugin-api/schema.ts";
 import type { incomingSchema, outgoingSchema } from "./referral-forms.ts";
 import { referralHistory, referrals, type referralStatuses } from "./schema.ts";
@@ -14,6 +14,8 @@ export type ReferralError = "notFound" | "notAllowed" | "wrongStatus" | "identif
 type R<T = object> = ({ ok: true } & T) | { ok: false; error: ReferralError };
 
 export const referralEvent = "referrals.referral.changed";
+/** Who hears about referrals from partners (the referral desk); admins grant it to any role. */
+export const referralNotifyPermission = "hospital-referrals.referral.notify";
 export interface ReferralChangedV1 {
   version: 1;
   referralId: string;
@@ -25,6 +27,13 @@ export interface ReferralChangedV1 {
 }
 
 const isUuid = (v: string | null | undefined): v is string => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+/** The referral desk's shared mailbox from the settings, if one is set. */
+async function referralInbox(db: Database) {
+  const saved = await pluginSettings(db, "hospital-referrals");
+  const email = typeof saved.inboxEmail === "string" ? saved.inboxEmail.trim().toLowerCase() : "";
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : null;
+}
 
 export async function overdueHours(db: Database) {
   const saved = await pluginSettings(db, "hospital-referrals");
@@ -56,6 +65,58 @@ async function record(
   const payload: ReferralChangedV1 = { version: 1, referralId: row.id, number: row.number, direction: row.direction, status: row.status, contactId: row.contactId, partnerOrgId: row.partnerOrgId };
   await services.emit(tx, referralEvent, { ...payload });
   await audit(tx, actor, { action: `referral.${row.status}`, entityType: "hospital-referrals.referral", entityId: row.id });
+  await notifyOtherSide(tx, services, actor, row);
+}
+
+/** "Siti Rahmawati" -> "S. R.": enough for the reader to know whom it is about, no more (UU PDP). */
+export function patientInitials(fullName: string) {
+  const words = fullName.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length ? words.slice(0, 3).map((w) => `${[...w.replace(/[^\p{L}]/gu, "")][0]?.toUpperCase() ?? ""}.`).join(" ") : "-";
+}
+
+/**
+ * Every change is told to the other side by e-mail, in the same transaction (a rolled-back change
+ * sends nothing). A change by a partner goes to our referral desk (the notify permission, at the
+ * referral's branch) and, for our own outgoing referral, to the doctor who wrote it; a change by us
+ * (or by a visit booked for it) goes to the partner organisation's users. The e-mail carries the
+ * number, the patient's initials, the status and a rejection's reason — never the diagnosis or NIK.
+ */
+async function notifyOtherSide(tx: Database, services: PluginServices, actor: Actor, row: typeof referrals.$inferSelect) {
+  if (row.status === "draft") return;
+  const [names] = await tx
+    .select({ patientName: contacts.fullName, partnerName: partnerOrganisations.name })
+    .from(contacts)
+    .innerJoin(partnerOrganisations, eq(partnerOrganisations.id, row.partnerOrgId))
+    .where(eq(contacts.id, row.contactId));
+  const params = { number: row.number, initials: patientInitials(names?.patientName ?? ""), partner: names?.partnerName ?? "", reason: row.rejectionReason ?? "" };
+  const localizedParams = { status: `hospital-referrals:status.${row.status}`, urgency: `hospital-referrals:urgency.${row.urgency}` };
+  const excludeUserIds = actor.kind === "staff" || actor.kind === "partner" ? [actor.userId] : [];
+  if (actor.kind === "partner") {
+    const audiences: UserNoticeAudience[] = [{ kind: "staffWithPermission", permission: referralNotifyPermission, branchId: row.branchId }];
+    const inbox = await referralInbox(tx);
+    if (inbox) audiences.push({ kind: "address", email: inbox, language: "id" });
+    if (row.direction === "outgoing" && row.doctorUserId) audiences.unshift({ kind: "staffUsers", userIds: [row.doctorUserId] });
+    const template =
+      row.direction === "incoming" ? "hospital-referrals.staffIncomingNew" : row.status === "rejected" ? "hospital-referrals.staffOutgoingRejected" : "hospital-referrals.staffOutgoingUpdate";
+    await notifyUsers(tx, services.jobs, { audiences, template, params, localizedParams, path: `/staff/referrals/${row.id}`, excludeUserIds });
+    return;
+  }
+  const template =
+    row.direction === "outgoing" && row.status === "sent"
+      ? "hospital-referrals.partnerOutgoingNew"
+      : row.status === "rejected"
+        ? "hospital-referrals.partnerIncomingRejected"
+        : row.direction === "outgoing"
+          ? "hospital-referrals.partnerOutgoingUpdate"
+          : "hospital-referrals.partnerIncomingUpdate";
+  await notifyUsers(tx, services.jobs, {
+    audiences: [{ kind: "partnerOrganisation", partnerOrgId: row.partnerOrgId }],
+    template,
+    params,
+    localizedParams,
+    path: `/partner/referrals/${row.id}`,
+    excludeUserIds,
+  });
 }
 
 /** A partner user submits an incoming referral for a patient identified by NIK or BPJS number. */

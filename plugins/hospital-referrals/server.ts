@@ -2,6 +2,7 @@ import { defineServer } from "../../app/plugin-api/index.ts";
 import { formatDate } from "../../app/plugin-api/ui.ts";
 import { linkVisit, reassignReferrals, referralsOfContact } from "./referrals.server.ts";
 import { seedReferrals } from "./seed.server.ts";
+import { fhirResources } from "./fhir.server.ts";
 
 export default defineServer({
   // the appointments plugin is never imported: its events carry the referral id as their source
@@ -25,7 +26,7 @@ export default defineServer({
             href: `/staff/referrals/${r.id}`,
           })),
           empty: ctx.t("panel.empty"),
-          actions: ctx.actor.permissions.has("hospital-referrals.referral.manage") ? [{ label: ctx.t("panel.refer"), href: `/staff/referrals?contactId=${contactId}#new` }] : [],
+          actions: ctx.actor.permissions.has("hospital-referrals.referral.manage") ? [{ label: ctx.t("panel.refer"), href: `/staff/referrals?box=out&contactId=${contactId}#new` }] : [],
         };
       },
     },
@@ -41,5 +42,6 @@ export default defineServer({
       },
     },
   ],
+  fhirResources,
   seed: seedReferrals,
 });

@@ -2,11 +2,13 @@
 // it, and moves FIFO lots; the database refuses a negative balance (CHECK on members and entries)
 // and a second earn for one sale or a second reversal for one refund (partial unique indexes).
 import crypto from "node:crypto";
-import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lte, sql } from "drizzle-orm";
 import { rowsOf, type Actor, type Database } from "../../app/plugin-api/index.ts";
 import { audit } from "../../app/plugin-api/server.ts";
+import { computeEarn, localDateIn, type EarnCampaign } from "./earn-rules.ts";
 import type { SaleRecorded, SaleRefunded } from "./pos-events.ts";
 import {
+  retailLoyaltyCampaigns,
   retailLoyaltyLedger,
   retailLoyaltyLots,
   retailLoyaltyMembers,
@@ -34,10 +36,18 @@ export async function activeProgram(db: Database) {
 }
 export type Program = NonNullable<Awaited<ReturnType<typeof activeProgram>>>;
 
-/** Rolling 12-month spend counted by the ledger (sales minus refunds). */
+/**
+ * Rolling 12-month spend counted by the ledger (sales minus refunds), including the spend of
+ * duplicates merged into this contact (found through their transfer_in entries, recursively).
+ */
 export async function spend12m(db: Database, contactId: string, at = new Date()) {
   const [row] = rowsOf<{ spend: string | null }>(
-    await db.execute(sql`select sum(spend_idr) as spend from retail_loyalty_ledger where contact_id = ${contactId}
+    await db.execute(sql`
+      with recursive sources(id) as (
+        select ${contactId}::uuid
+        union
+        select (l.metadata->>'fromContactId')::uuid from retail_loyalty_ledger l join sources s on l.contact_id = s.id where l.kind = 'transfer_in')
+      select sum(spend_idr) as spend from retail_loyalty_ledger where contact_id in (select id from sources)
       and occurred_at > ${at.toISOString()}::timestamptz - interval '12 months' and occurred_at <= ${at.toISOString()}::timestamptz`),
   );
   return Math.max(0, Number(row?.spend ?? 0));
@@ -94,24 +104,39 @@ async function consumeFifo(tx: Database, contactId: string, points: number, skip
   return points - left;
 }
 
-/** Points a sale earns: per-category multipliers, the member's tier, and a bonus campaign when it runs. */
-export function pointsForSale(program: Program, sale: Pick<SaleRecorded, "lines" | "occurredAt">, tierMultiplierPct: number) {
-  const at = new Date(sale.occurredAt);
-  const bonus = program.bonusStartsAt && program.bonusEndsAt && at >= program.bonusStartsAt && at < program.bonusEndsAt ? program.bonusMultiplierPct : 100;
-  // integer arithmetic: Rupiah × percent × percent, divided once at the end
-  const weighted = sale.lines.reduce((sum, l) => sum + BigInt(l.amount) * BigInt(program.categoryMultipliers[l.category] ?? 100), 0n);
-  return Number((weighted * BigInt(tierMultiplierPct) * BigInt(bonus)) / (1_000_000n * BigInt(program.idrPerPoint)));
+/** The campaigns of a programme that are switched on and include this store-local date. */
+export async function campaignsOn(db: Database, programId: string, localDate: string): Promise<EarnCampaign[]> {
+  return db
+    .select()
+    .from(retailLoyaltyCampaigns)
+    .where(and(eq(retailLoyaltyCampaigns.programId, programId), eq(retailLoyaltyCampaigns.active, true), lte(retailLoyaltyCampaigns.startsOn, localDate), gte(retailLoyaltyCampaigns.endsOn, localDate)));
+}
+
+/** The time zone of the store a sale happened in (WIB when unknown). */
+async function storeTimeZone(db: Database, branchId: string | undefined) {
+  if (!branchId) return "Asia/Jakarta";
+  const [row] = rowsOf<{ time_zone: string }>(await db.execute(sql`select time_zone from branches where id = ${branchId}`));
+  return row?.time_zone ?? "Asia/Jakarta";
+}
+
+/** The contact a payload's contact id stands for now: a merged duplicate resolves to the kept record. */
+async function currentContactId(db: Database, contactId: string) {
+  const [row] = rowsOf<{ id: string }>(await db.execute(sql`select coalesce(merged_into_id, id) as id from contacts where id = ${contactId}`));
+  return row?.id ?? contactId;
 }
 
 /** Earns the points of a recorded sale (handler of pos.sale.recorded, in the delivery's transaction). */
-export async function earnFromSale(tx: Database, sale: SaleRecorded) {
-  if (!sale.contactId) return null;
+export async function earnFromSale(tx: Database, recorded: SaleRecorded) {
+  if (!recorded.contactId) return null;
+  const sale = { ...recorded, contactId: await currentContactId(tx, recorded.contactId) };
   const program = await activeProgram(tx);
   if (!program) return null;
   await enrol(tx, { kind: "system" }, sale.contactId);
   const { balance } = await lockMember(tx, sale.contactId);
   const { tier } = tierFor(program, await spend12m(tx, sale.contactId, new Date(sale.occurredAt)));
-  const points = pointsForSale(program, sale, tier?.earnMultiplierPct ?? 100);
+  const localDate = localDateIn(sale.occurredAt, await storeTimeZone(tx, sale.branchId));
+  const breakdown = computeEarn(program, await campaignsOn(tx, program.id, localDate), { lines: sale.lines, localDate, tier });
+  const points = breakdown.points;
   const earnedAt = new Date(sale.occurredAt);
   const expiresAt = new Date(earnedAt);
   expiresAt.setUTCMonth(expiresAt.getUTCMonth() + program.expiryMonths);
@@ -119,7 +144,7 @@ export async function earnFromSale(tx: Database, sale: SaleRecorded) {
     .insert(retailLoyaltyLots)
     .values({ contactId: sale.contactId, points, remaining: points, valueIdr: points * program.pointValueIdr, saleId: sale.saleId, earnedAt, expiresAt })
     .returning({ id: retailLoyaltyLots.id });
-  await append(tx, sale.contactId, balance, { kind: "earn", points, spendIdr: sale.total, saleId: sale.saleId, lotId: lot.id, occurredAt: earnedAt, reason: sale.receiptNumber });
+  await append(tx, sale.contactId, balance, { kind: "earn", points, spendIdr: sale.total, saleId: sale.saleId, lotId: lot.id, occurredAt: earnedAt, reason: sale.receiptNumber, metadata: { ...breakdown } });
   await tx
     .update(retailLoyaltyMembers)
     .set({ lastPurchaseAt: sql`greatest(${retailLoyaltyMembers.lastPurchaseAt}, ${earnedAt.toISOString()}::timestamptz)` })
@@ -131,8 +156,9 @@ export async function earnFromSale(tx: Database, sale: SaleRecorded) {
  * Reverses the points of exactly the refunded sale, in proportion to the refunded amount: first from
  * that sale's lot, then (points already spent) from other lots, never below zero.
  */
-export async function reverseRefund(tx: Database, refund: SaleRefunded) {
-  if (!refund.contactId) return null;
+export async function reverseRefund(tx: Database, refunded: SaleRefunded) {
+  if (!refunded.contactId) return null;
+  const refund = { ...refunded, contactId: await currentContactId(tx, refunded.contactId) };
   const [earn] = await tx
     .select({ points: retailLoyaltyLedger.points, lotId: retailLoyaltyLedger.lotId })
     .from(retailLoyaltyLedger)

@@ -14,10 +14,12 @@ export default definePlugin({
     "retail-loyalty.points.adjust": { roles: ["manager"] },
     "retail-loyalty.voucher.burn": { roles: ["manager", "cashier"] },
     "retail-loyalty.program.read": { roles: ["manager", "marketing"] },
+    "retail-loyalty.program.manage": { roles: ["manager"] },
   },
   routes: [
     { portal: "staff", path: "loyalty", file: "routes/staff.loyalty.tsx" },
     { portal: "staff", path: "loyalty-vouchers", file: "routes/staff.vouchers.tsx" },
+    { portal: "staff", path: "loyalty-settings", file: "routes/staff.loyalty-settings.tsx" },
     { portal: "portal", path: "loyalty", file: "routes/portal.loyalty.tsx" },
   ],
   nav: [
@@ -25,5 +27,5 @@ export default definePlugin({
     { portal: "staff", to: "loyalty-vouchers", label: "nav.vouchers", icon: "ticket", permission: "retail-loyalty.voucher.burn" },
     { portal: "portal", to: "loyalty", label: "nav.points", icon: "star" },
   ],
-  events: { emits: [], handles: ["pos.sale.recorded", "pos.sale.refunded"] },
+  events: { emits: [], handles: ["pos.sale.recorded", "pos.sale.refunded", "core.contact.merged"] },
 });

@@ -6,10 +6,12 @@ export const saleRecordedV1 = z.object({
   version: z.literal(1),
   saleId: z.string().uuid(),
   receiptNumber: z.string(),
+  /** The store: its time zone dates the bonus campaigns. */
+  branchId: z.string().uuid().optional(),
   contactId: z.string().uuid().nullable(),
   occurredAt: z.string().datetime({ offset: true }),
   total: z.number().int().min(0),
-  lines: z.array(z.object({ category: z.string(), amount: z.number().int() })),
+  lines: z.array(z.object({ sku: z.string().optional(), category: z.string(), amount: z.number().int() })),
   voucherCodes: z.array(z.string()).default([]),
 });
 
@@ -23,6 +25,9 @@ export const saleRefundedV1 = z.object({
   refundTotal: z.number().int().min(1),
   saleTotal: z.number().int().min(0),
 });
+
+/** Core's `core.contact.merged`, version 1. */
+export const contactMergedV1 = z.object({ keptContactId: z.string().uuid(), mergedContactId: z.string().uuid() });
 
 export type SaleRecorded = z.infer<typeof saleRecordedV1>;
 export type SaleRefunded = z.infer<typeof saleRefundedV1>;

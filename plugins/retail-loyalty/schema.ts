@@ -1,7 +1,7 @@
 // retail-loyalty tables. The ledger is append-only and the source of truth; the member row keeps
 // the running balance under a row lock and a CHECK, so the balance can never go below zero.
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { contacts, users } from "../../app/plugin-api/schema.ts";
 
 export const retailLoyaltyPrograms = pgTable("retail_loyalty_programs", {
@@ -11,15 +11,48 @@ export const retailLoyaltyPrograms = pgTable("retail_loyalty_programs", {
   idrPerPoint: bigint("idr_per_point", { mode: "number" }).notNull(),
   /** Category -> multiplier in percent (200 = double points). */
   categoryMultipliers: jsonb("category_multipliers").$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
-  bonusMultiplierPct: integer("bonus_multiplier_pct").notNull().default(100),
-  bonusStartsAt: timestamp("bonus_starts_at", { withTimezone: true }),
-  bonusEndsAt: timestamp("bonus_ends_at", { withTimezone: true }),
+  /** SKU -> multiplier in percent; a product's multiplier wins over its category's. */
+  productMultipliers: jsonb("product_multipliers").$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
   expiryMonths: integer("expiry_months").notNull().default(12),
   /** Liability value of one point in Rupiah (PSAK 72). */
   pointValueIdr: bigint("point_value_idr", { mode: "number" }).notNull().default(100),
   active: boolean("active").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const campaignScopes = ["all", "categories", "skus", "tiers"] as const;
+
+/**
+ * Bonus campaigns: a multiplier or a fixed number of points, in a date range (inclusive, read in
+ * the time zone of the store where the sale happened), for everything or only some categories,
+ * SKUs or tiers. Overlaps: the highest multiplier applies per line, fixed bonuses add up.
+ */
+export const retailLoyaltyCampaigns = pgTable(
+  "retail_loyalty_campaigns",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    programId: uuid("program_id")
+      .notNull()
+      .references(() => retailLoyaltyPrograms.id),
+    name: jsonb("name").$type<{ id: string; en: string }>().notNull(),
+    description: jsonb("description").$type<{ id: string; en: string }>().notNull().default(sql`'{"id":"","en":""}'::jsonb`),
+    startsOn: date("starts_on", { mode: "string" }).notNull(),
+    endsOn: date("ends_on", { mode: "string" }).notNull(),
+    multiplierPct: integer("multiplier_pct"),
+    bonusPoints: integer("bonus_points"),
+    scope: text("scope", { enum: campaignScopes }).notNull().default("all"),
+    /** Category names, SKUs or tier codes, by scope (empty for "all"). */
+    scopeValues: jsonb("scope_values").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    active: boolean("active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("retail_loyalty_campaigns_dates", sql`${t.endsOn} >= ${t.startsOn}`),
+    check("retail_loyalty_campaigns_reward", sql`(${t.multiplierPct} is null) <> (${t.bonusPoints} is null) and coalesce(${t.multiplierPct}, 1) > 0 and coalesce(${t.bonusPoints}, 1) > 0`),
+    index("retail_loyalty_campaigns_program_idx").on(t.programId, t.startsOn),
+  ],
+);
 
 export const retailLoyaltyTiers = pgTable(
   "retail_loyalty_tiers",
@@ -56,7 +89,11 @@ export const retailLoyaltyMembers = pgTable(
   (t) => [check("retail_loyalty_members_balance_nonneg", sql`${t.balance} >= 0`)],
 );
 
-export const loyaltyEntryKinds = ["earn", "redeem", "expire", "adjust", "reversal"] as const;
+/** transfer_out / transfer_in: a merged duplicate's balance moved to the contact that is kept. */
+export const loyaltyEntryKinds = ["earn", "redeem", "expire", "adjust", "reversal", "transfer_out", "transfer_in"] as const;
+
+/** What produced an entry: for an earn, which rule and campaign gave which points. */
+export type LedgerMetadata = Record<string, unknown>;
 
 /** Append-only: every change of a balance, traceable to its sale, refund, voucher or staff action. */
 export const retailLoyaltyLedger = pgTable(
@@ -77,12 +114,16 @@ export const retailLoyaltyLedger = pgTable(
     lotId: bigint("lot_id", { mode: "number" }),
     staffUserId: uuid("staff_user_id").references(() => users.id, { onDelete: "set null" }),
     reason: text("reason"),
+    metadata: jsonb("metadata").$type<LedgerMetadata>(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("retail_loyalty_ledger_balance_nonneg", sql`${t.balanceAfter} >= 0`),
-    check("retail_loyalty_ledger_sign", sql`(${t.kind} = 'earn' and ${t.points} >= 0) or (${t.kind} in ('redeem','expire','reversal') and ${t.points} <= 0) or ${t.kind} = 'adjust'`),
+    check(
+      "retail_loyalty_ledger_sign",
+      sql`(${t.kind} in ('earn','transfer_in') and ${t.points} >= 0) or (${t.kind} in ('redeem','expire','reversal','transfer_out') and ${t.points} <= 0) or ${t.kind} = 'adjust'`,
+    ),
     check("retail_loyalty_ledger_adjust_reason", sql`${t.kind} <> 'adjust' or (${t.reason} is not null and ${t.staffUserId} is not null)`),
     uniqueIndex("retail_loyalty_ledger_earn_sale_key").on(t.saleId).where(sql`${t.kind} = 'earn'`),
     uniqueIndex("retail_loyalty_ledger_reversal_refund_key").on(t.refundId).where(sql`${t.kind} = 'reversal'`),

@@ -1,8 +1,9 @@
-// Demo loyalty program: tiers Silver/Gold/Platinum, rewards, and every member-card holder enrolled
+// Demo loyalty program: tiers Silver/Gold/Platinum, a product multiplier, two bonus campaigns
+// (double points 10–13 December; +50 points on cleaning products this month), rewards, and every member-card holder enrolled
 // with an opening balance carried over from the store's previous programme. Idempotent.
 import { sql } from "drizzle-orm";
 import { rowsOf, type JobContext } from "../../app/plugin-api/index.ts";
-import { retailLoyaltyPrograms, retailLoyaltyRewards, retailLoyaltyTiers } from "./schema.ts";
+import { retailLoyaltyCampaigns, retailLoyaltyPrograms, retailLoyaltyRewards, retailLoyaltyTiers } from "./schema.ts";
 
 export async function seedRetailLoyalty(ctx: JobContext) {
   const { db } = ctx;
@@ -10,7 +11,10 @@ export async function seedRetailLoyalty(ctx: JobContext) {
   if (Number(exists?.n) > 0) return;
   const [admin] = rowsOf<{ id: string }>(await db.execute(sql`select id from users where kind = 'staff' and email = 'admin@nusa-crm.id'`));
   if (!admin) return;
-  const year = new Date().getUTCFullYear();
+  const now = new Date();
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).toISOString().slice(0, 10);
   await db.transaction(async (tx) => {
     const [program] = await tx
       .insert(retailLoyaltyPrograms)
@@ -18,9 +22,8 @@ export async function seedRetailLoyalty(ctx: JobContext) {
         name: "Rumah Kita Rewards",
         idrPerPoint: 10_000,
         categoryMultipliers: { kebersihan: 200, elektronik: 50 },
-        bonusMultiplierPct: 200,
-        bonusStartsAt: new Date(Date.UTC(year, 11, 9, 17)),
-        bonusEndsAt: new Date(Date.UTC(year, 11, 13, 17)),
+        // the rice cooker is promoted: 3× points, although its category (elektronik) earns ½×
+        productMultipliers: { "DAP-005": 300 },
         expiryMonths: 12,
         pointValueIdr: 100,
       })
@@ -29,6 +32,27 @@ export async function seedRetailLoyalty(ctx: JobContext) {
       { programId: program.id, code: "silver", name: "Silver", minSpendIdr: 0, earnMultiplierPct: 100, benefits: { id: "1 poin per Rp 10.000", en: "1 point per Rp 10,000" } },
       { programId: program.id, code: "gold", name: "Gold", minSpendIdr: 3_000_000, earnMultiplierPct: 125, benefits: { id: "Poin 1,25×, promo khusus member", en: "1.25× points, member-only offers" } },
       { programId: program.id, code: "platinum", name: "Platinum", minSpendIdr: 10_000_000, earnMultiplierPct: 150, benefits: { id: "Poin 1,5×, gratis antar, kasir prioritas", en: "1.5× points, free delivery, priority till" } },
+    ]);
+    await tx.insert(retailLoyaltyCampaigns).values([
+      {
+        programId: program.id,
+        name: { id: "Harbolnas poin ganda", en: "National Online Shopping Day double points" },
+        description: { id: "Poin 2× untuk semua belanja, 10–13 Desember", en: "2× points on everything, 10–13 December" },
+        startsOn: `${year}-12-10`,
+        endsOn: `${year}-12-13`,
+        multiplierPct: 200,
+        scope: "all",
+      },
+      {
+        programId: program.id,
+        name: { id: "Bonus sabun cuci", en: "Laundry soap bonus" },
+        description: { id: "+50 poin untuk setiap belanja produk kebersihan bulan ini", en: "+50 points on any purchase of cleaning products this month" },
+        startsOn: `${year}-${String(month + 1).padStart(2, "0")}-01`,
+        endsOn: lastOfMonth,
+        bonusPoints: 50,
+        scope: "categories",
+        scopeValues: ["kebersihan"],
+      },
     ]);
     await tx.insert(retailLoyaltyRewards).values([
       { code: "TAS-BELANJA", name: { id: "Tas belanja Rumah Kita", en: "Rumah Kita shopping bag" }, pointsCost: 150, valueIdr: 15_000, validDays: 60 },

@@ -4,8 +4,10 @@ import { defineServer } from "../../app/plugin-api/index.ts";
 import { formatNumber, formatRupiah } from "../../app/plugin-api/ui.ts";
 import { burnVoucher, earnFromSale, expireDuePoints, memberOverview, programKpis, reverseRefund } from "./ledger.server.ts";
 import { ledgerEntriesOf } from "./member-queries.server.ts";
-import { saleRecordedV1, saleRefundedV1 } from "./pos-events.ts";
+import { moveMembership } from "./member-merge.server.ts";
+import { contactMergedV1, saleRecordedV1, saleRefundedV1 } from "./pos-events.ts";
 import { seedRetailLoyalty } from "./seed.server.ts";
+import { loyaltySegmentFields } from "./segment-fields.server.ts";
 import { voucherCommands } from "./voucher-commands.server.ts";
 
 export default defineServer({
@@ -20,6 +22,12 @@ export default defineServer({
     },
     "pos.sale.refunded": async (event, ctx) => {
       await reverseRefund(ctx.db, saleRefundedV1.parse(event.payload));
+    },
+    // a merged duplicate's membership, points, lots and vouchers follow it to the kept contact
+    "core.contact.merged": async (event, ctx) => {
+      const { keptContactId, mergedContactId } = contactMergedV1.parse(event.payload);
+      const moved = await moveMembership(ctx.db, mergedContactId, keptContactId);
+      if (moved.outcome !== "none") ctx.logger.info({ keptContactId, mergedContactId, ...moved }, "loyalty membership moved on contact merge");
     },
   },
   // the till's voucher check and burn, asked for by retail-pos's API through the core
@@ -80,5 +88,6 @@ export default defineServer({
     },
   ],
   seed: seedRetailLoyalty,
+  segmentFields: loyaltySegmentFields,
 });
 

@@ -1,20 +1,42 @@
-// Batch ingest of sales: a CSV or JSON export from a till is parsed and staged in
-// retail_pos_imports, then a job records it row by row through the same ingestSale as the API
-// (same validation, same idempotency key `sale:<receipt>`), updating progress as it goes.
+// Batch ingest of sales and refunds: a CSV or JSON export from a till is read as a stream and
+// staged one receipt per row in retail_pos_import_rows, then a job records it chunk by chunk with
+// the API's validation and idempotency (key `sale:<receipt>` / `refund:<receipt>`). A chunk of
+// receipts is one transaction of set-based writes (claim, lines, contact links, one event per
+// sale, progress); a bad row fails only its own receipt, and a chunk whose bulk write hits an
+// unexpected database error is redone receipt by receipt through the API's own functions.
 // A re-uploaded file, or a sale already sent through the API, counts as a duplicate, not twice.
-import { parse } from "csv-parse/sync";
-import { and, desc, eq, sql } from "drizzle-orm";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Readable } from "node:stream";
+import {
+  MaxPartSizeExceededError,
+  NodeOnDiskFile,
+  unstable_composeUploadHandlers,
+  unstable_createFileUploadHandler,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { JSONParser } from "@streamparser/json";
+import { parse as parseCsv } from "csv-parse";
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
+import { rowsOf } from "../../app/plugin-api/index.ts";
+import { findOrCreateContact, type ContactMatchInput } from "../../app/plugin-api/server.ts";
 import { sha256Hex, type PosConnection } from "./api-auth.server.ts";
-import { ingestSale } from "./sale-ingest.server.ts";
-import { saleSchema, type SaleInput } from "./sale-payload.ts";
-import { retailPosConnections, retailPosImports } from "./schema.ts";
+import { posEvents, type SaleRecordedV1 } from "./events.ts";
+import { customerMatch, ingestRefund, ingestSale, type IngestResult } from "./sale-ingest.server.ts";
+import { refundSchema, saleSchema, type RefundInput, type SaleInput } from "./sale-payload.ts";
+import { retailPosConnections, retailPosImportRows, retailPosImports } from "./schema.ts";
 
-export const maxImportFileBytes = 20 * 1024 * 1024;
-export const maxImportSales = 100_000;
-/** Rows recorded between two progress updates. */
-export const importChunk = 200;
+export const maxImportFileBytes = 200 * 1024 * 1024;
+export const maxImportSales = 1_000_000;
+/** Receipts recorded in one transaction (and between two progress updates). */
+export const importChunk = 500;
 const maxStoredErrors = 1000;
+/** Staged rows written per INSERT while a file is read. */
+const stageBatch = 2000;
 
 export type ImportFileError = "empty" | "unreadable" | "tooManyRows" | "missingColumns";
 export interface StagedRow {
@@ -22,9 +44,19 @@ export interface StagedRow {
   row: number;
   sale: unknown;
 }
+export type RowError = { row: number; code: string; message?: string };
+
+/** A file that cannot be imported at all (as opposed to a bad row). */
+export class ImportFileFailure extends Error {
+  constructor(readonly code: ImportFileError) {
+    super(code);
+  }
+}
 
 const columnAliases: Record<string, string[]> = {
+  type: ["type", "jenis", "tipe", "kind"],
   receiptNumber: ["receiptnumber", "receipt", "nostruk", "nomorstruk", "struk"],
+  originalReceiptNumber: ["originalreceiptnumber", "originalreceipt", "strukasal", "nostrukasal", "nomorstrukasal"],
   occurredAt: ["occurredat", "waktu", "tanggal", "datetime", "date"],
   memberCard: ["membercard", "kartumember", "nomember"],
   phone: ["phone", "hp", "nohp", "ponsel"],
@@ -38,136 +70,580 @@ const columnAliases: Record<string, string[]> = {
   discount: ["discount", "diskon"],
   total: ["total"],
   paymentMethod: ["paymentmethod", "pembayaran", "metodebayar"],
+  reason: ["reason", "alasan"],
 };
+/** Words a `type`/`jenis` cell may hold; anything else fails that receipt's validation. */
+const typeWords: Record<string, "sale" | "refund"> = { sale: "sale", penjualan: "sale", jual: "sale", refund: "refund", retur: "refund", pengembalian: "refund" };
 const squash = (h: string) => h.toLowerCase().replace(/[\s._\-/()]/g, "");
 const num = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : Number(v.replace(/[\s.]/g, "").replace(",", ".")));
+// a receipt of more lines than the API accepts is refused by validation; no need to hold the rest
+const maxLinesKept = 501;
+
+async function* decoded(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let first = true;
+  for await (const chunk of source) {
+    let text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    if (first && text) {
+      text = text.replace(/^\uFEFF/, "");
+      first = false;
+    }
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
 
 /**
- * Reads an export: JSON = an array of sales in the API's shape (or `{ "sales": [...] }`); CSV = one
- * line per sale line, lines of one receipt grouped by receiptNumber (`total` optional: the sum).
+ * Reads an export as a stream, one receipt at a time, without holding the file: JSON = an array
+ * of sales in the API's shape (or `{ "sales": [...] }`), a refund marked `"type": "refund"`; CSV =
+ * one line per sale line, consecutive lines of one receipt grouped (`total` optional: the sum),
+ * a `jenis`/`type` column telling refunds (with `struk asal`/`originalReceiptNumber`) from sales.
+ * Throws ImportFileFailure when the file as a whole is unusable.
  */
-export function parseSalesFile(fileName: string, bytes: Uint8Array): { ok: true; rows: StagedRow[] } | { ok: false; error: ImportFileError } {
-  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
-  if (!text.trim()) return { ok: false, error: "empty" };
-  if (/\.json$/i.test(fileName) || /^\s*[[{]/.test(text)) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return { ok: false, error: "unreadable" };
+export async function* readSalesFile(fileName: string, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<StagedRow> {
+  const text = decoded(source);
+  // look at the start: JSON or CSV, and the CSV's delimiter (from its header line)
+  let head = "";
+  let ended = false;
+  while (!head.trim() || (!/^\s*[[{]/.test(head) && !head.includes("\n"))) {
+    const next = await text.next();
+    if (next.done) {
+      ended = true;
+      break;
     }
-    const list = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { sales?: unknown }).sales) ? (data as { sales: unknown[] }).sales : null;
-    if (!list) return { ok: false, error: "unreadable" };
-    if (list.length === 0) return { ok: false, error: "empty" };
-    if (list.length > maxImportSales) return { ok: false, error: "tooManyRows" };
-    return { ok: true, rows: list.map((sale, i) => ({ row: i + 1, sale })) };
+    head += next.value;
   }
-  let records: string[][];
-  try {
-    const delimiter = (text.split("\n")[0].match(/;/g)?.length ?? 0) > (text.split("\n")[0].match(/,/g)?.length ?? 0) ? ";" : ",";
-    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
-  } catch {
-    return { ok: false, error: "unreadable" };
+  if (!head.trim()) throw new ImportFileFailure("empty");
+  const rest = async function* () {
+    yield head;
+    if (!ended) yield* text;
+  };
+  let count = 0;
+  const counted = (row: StagedRow) => {
+    if (++count > maxImportSales) throw new ImportFileFailure("tooManyRows");
+    return row;
+  };
+
+  if (/\.json$/i.test(fileName) || /^\s*[[{]/.test(head)) {
+    const isArray = /^\s*\[/.test(head);
+    if (!isArray && !/^\s*\{/.test(head)) throw new ImportFileFailure("unreadable");
+    const parser = new JSONParser({ paths: [isArray ? "$.*" : "$.sales.*"], keepStack: false });
+    const ready: unknown[] = [];
+    parser.onValue = ({ value }) => void ready.push(value);
+    let index = 0;
+    try {
+      for await (const piece of rest()) {
+        parser.write(piece);
+        while (ready.length) yield counted({ row: ++index, sale: ready.shift() });
+      }
+      if (!parser.isEnded) parser.end();
+    } catch (error) {
+      if (error instanceof ImportFileFailure) throw error;
+      throw new ImportFileFailure("unreadable");
+    }
+    while (ready.length) yield counted({ row: ++index, sale: ready.shift() });
+    if (count === 0) throw new ImportFileFailure("empty");
+    return;
   }
-  const [header, ...lines] = records;
-  if (!header || lines.length === 0) return { ok: false, error: "empty" };
-  const index: Record<string, number> = {};
-  header.forEach((h, i) => {
-    const key = Object.keys(columnAliases).find((k) => columnAliases[k].includes(squash(h)));
-    if (key && index[key] === undefined) index[key] = i;
-  });
-  if (index.receiptNumber === undefined || index.sku === undefined || index.quantity === undefined || index.unitPrice === undefined) return { ok: false, error: "missingColumns" };
-  const byReceipt = new Map<string, { row: number; cells: string[][] }>();
-  lines.forEach((cells, i) => {
-    const receipt = cells[index.receiptNumber] ?? "";
-    const group = byReceipt.get(receipt) ?? { row: i + 2, cells: [] };
-    group.cells.push(cells);
-    byReceipt.set(receipt, group);
-  });
-  if (byReceipt.size > maxImportSales) return { ok: false, error: "tooManyRows" };
-  const cell = (cells: string[], key: string) => (index[key] === undefined ? undefined : cells[index[key]] || undefined);
-  const rows: StagedRow[] = [];
-  for (const [receiptNumber, group] of byReceipt) {
-    const first = group.cells[0];
-    const saleLines = group.cells.map((c) => ({ sku: cell(c, "sku"), name: cell(c, "name"), category: cell(c, "category"), quantity: num(cell(c, "quantity")), unitPrice: num(cell(c, "unitPrice")), discount: num(cell(c, "discount")) }));
-    const customer = { memberCard: cell(first, "memberCard"), phone: cell(first, "phone"), posCustomerId: cell(first, "posCustomerId"), name: cell(first, "customerName") };
+
+  const firstLine = head.split("\n")[0];
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
+  const records = Readable.from(rest()).pipe(parseCsv({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  let index: Record<string, number> | null = null;
+  const cell = (cells: string[], key: string) => (index![key] === undefined ? undefined : cells[index![key]] || undefined);
+  let group: { key: string; row: number; cells: string[][] } | null = null;
+  const build = (g: { row: number; cells: string[][] }): StagedRow => {
+    const first = g.cells[0];
+    const typeCell = cell(first, "type");
+    const type = typeCell === undefined ? "sale" : (typeWords[typeCell.toLowerCase()] ?? typeCell);
+    const saleLines = g.cells.map((c) => ({ sku: cell(c, "sku"), name: cell(c, "name"), category: cell(c, "category"), quantity: num(cell(c, "quantity")), unitPrice: num(cell(c, "unitPrice")), discount: num(cell(c, "discount")) }));
     const sum = saleLines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0) - (l.discount ?? 0), 0);
+    if (type === "refund") {
+      // a refund is a receipt of its own pointing at the sale; its amount is `total` or the lines' sum
+      const refund = { type: "refund", receiptNumber: cell(first, "receiptNumber"), originalReceiptNumber: cell(first, "originalReceiptNumber"), occurredAt: cell(first, "occurredAt"), total: num(cell(first, "total")) ?? sum, reason: cell(first, "reason") };
+      return { row: g.row, sale: JSON.parse(JSON.stringify(refund)) };
+    }
+    const customer = { memberCard: cell(first, "memberCard"), phone: cell(first, "phone"), posCustomerId: cell(first, "posCustomerId"), name: cell(first, "customerName") };
+    // the key order is part of the request hash of earlier imports: keep it
     const sale = {
-      receiptNumber,
+      ...(type === "sale" ? {} : { type }),
+      receiptNumber: cell(first, "receiptNumber") ?? "",
       occurredAt: cell(first, "occurredAt"),
       ...(Object.values(customer).some(Boolean) ? { customer: JSON.parse(JSON.stringify(customer)) } : {}),
       lines: JSON.parse(JSON.stringify(saleLines)),
       total: num(cell(first, "total")) ?? sum,
       ...(cell(first, "paymentMethod") ? { paymentMethod: cell(first, "paymentMethod") } : {}),
     };
-    rows.push({ row: group.row, sale });
+    return { row: g.row, sale };
+  };
+  try {
+    for await (const { record, info } of records as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!index) {
+        const found: Record<string, number> = {};
+        record.forEach((h, i) => {
+          const key = Object.keys(columnAliases).find((k) => columnAliases[k].includes(squash(h)));
+          if (key && found[key] === undefined) found[key] = i;
+        });
+        if (found.receiptNumber === undefined || ((found.sku === undefined || found.quantity === undefined || found.unitPrice === undefined) && found.originalReceiptNumber === undefined)) {
+          throw new ImportFileFailure("missingColumns");
+        }
+        index = found;
+        continue;
+      }
+      const key = `${cell(record, "type") ?? ""}\u0000${record[index.receiptNumber] ?? ""}`;
+      if (group && group.key === key) {
+        if (group.cells.length < maxLinesKept) group.cells.push(record);
+        continue;
+      }
+      if (group) yield counted(build(group));
+      group = { key, row: info.lines, cells: [record] };
+    }
+  } catch (error) {
+    if (error instanceof ImportFileFailure) throw error;
+    throw new ImportFileFailure("unreadable");
+  }
+  if (group) yield counted(build(group));
+  if (count === 0) throw new ImportFileFailure(index ? "empty" : "empty");
+}
+
+/** The whole file at once (small files and tests): the receipts, or why the file is unusable. */
+export async function parseSalesFile(fileName: string, bytes: Uint8Array): Promise<{ ok: true; rows: StagedRow[] } | { ok: false; error: ImportFileError }> {
+  const rows: StagedRow[] = [];
+  try {
+    for await (const row of readSalesFile(fileName, [bytes])) rows.push(row);
+  } catch (error) {
+    if (error instanceof ImportFileFailure) return { ok: false, error: error.code };
+    throw error;
   }
   return { ok: true, rows };
 }
 
-/** Stages a parsed file for a connection (store); the caller enqueues `retail-pos.import-sales`. */
-export async function createImport(db: Database, actor: Extract<Actor, { kind: "staff" }> | { kind: "system" }, input: { connectionId: string; fileName: string; rows: StagedRow[] }) {
+/**
+ * Stages a file for a connection (store), reading it as it goes, all or nothing; the caller
+ * enqueues `retail-pos.import-sales`. A file error leaves nothing staged.
+ */
+export async function createImport(
+  db: Database,
+  actor: Extract<Actor, { kind: "staff" }> | { kind: "system" },
+  input: { connectionId: string; fileName: string; rows: AsyncIterable<StagedRow> | Iterable<StagedRow> },
+): Promise<{ ok: true; id: string; count: number } | { ok: false; error: "unknownConnection" | ImportFileError }> {
+  if (!/^[0-9a-f-]{36}$/i.test(input.connectionId)) return { ok: false, error: "unknownConnection" };
   const [connection] = await db.select({ id: retailPosConnections.id }).from(retailPosConnections).where(and(eq(retailPosConnections.id, input.connectionId), eq(retailPosConnections.active, true)));
-  if (!connection) return { ok: false as const, error: "unknownConnection" as const };
-  const [row] = await db
-    .insert(retailPosImports)
-    .values({ connectionId: connection.id, fileName: input.fileName.slice(0, 200), rows: input.rows, totalRows: input.rows.length, createdBy: actor.kind === "staff" ? actor.userId : null })
-    .returning({ id: retailPosImports.id });
-  return { ok: true as const, id: row.id };
+  if (!connection) return { ok: false, error: "unknownConnection" };
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(retailPosImports)
+        .values({ connectionId: connection.id, fileName: input.fileName.slice(0, 200), rows: [], totalRows: 0, createdBy: actor.kind === "staff" ? actor.userId : null })
+        .returning({ id: retailPosImports.id });
+      let seq = 0;
+      let batch: { seq: number; row: number; sale: unknown }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await tx.execute(sql`insert into retail_pos_import_rows (import_id, seq, row, sale)
+          select ${row.id}, x.seq, x.row, x.sale from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(seq int, row int, sale jsonb)`);
+        batch = [];
+      };
+      for await (const staged of input.rows) {
+        batch.push({ seq: ++seq, row: staged.row, sale: staged.sale });
+        if (batch.length >= stageBatch) await flush();
+      }
+      await flush();
+      if (seq === 0) throw new ImportFileFailure("empty");
+      await tx.update(retailPosImports).set({ totalRows: seq }).where(eq(retailPosImports.id, row.id));
+      return { ok: true as const, id: row.id, count: seq };
+    });
+  } catch (error) {
+    if (error instanceof ImportFileFailure) return { ok: false, error: error.code };
+    throw error;
+  }
+}
+
+// opened only when staging starts reading it (an unknown store answers before the file is read)
+async function* readFromDisk(filePath: string): AsyncGenerator<Uint8Array> {
+  yield* fs.createReadStream(filePath);
+}
+
+/**
+ * Takes the upload form (`connectionId`, `file`): the file goes to a temporary file as it arrives
+ * and is read back as a stream into the staging table, so a large export never sits in memory
+ * whole; the temporary file is removed in every case. The caller enqueues the job.
+ */
+export async function receiveImportUpload(
+  db: Database,
+  actor: Extract<Actor, { kind: "staff" }>,
+  request: Request,
+): Promise<{ ok: true; id: string; count: number; fileName: string } | { ok: false; error: "tooLarge" | "noFile" | "unknownConnection" | ImportFileError }> {
+  if (Number(request.headers.get("Content-Length") ?? 0) > maxImportFileBytes + 64 * 1024) return { ok: false, error: "tooLarge" };
+  const toDisk = unstable_createFileUploadHandler({ directory: path.join(os.tmpdir(), "nusa-pos-imports"), maxPartSize: maxImportFileBytes, filter: ({ name }) => name === "file" });
+  let fileName = "";
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_composeUploadHandlers(
+        async (part) => {
+          const stored = await toDisk(part);
+          if (stored) fileName = part.filename ?? "";
+          return stored;
+        },
+        unstable_createMemoryUploadHandler({ maxPartSize: 4 * 1024 }),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, error: "tooLarge" };
+    throw error;
+  }
+  const file = form.get("file");
+  if (!(file instanceof NodeOnDiskFile)) return { ok: false, error: "noFile" };
+  try {
+    if (file.size === 0) return { ok: false, error: "noFile" };
+    const created = await createImport(db, actor, { connectionId: String(form.get("connectionId") ?? ""), fileName, rows: readSalesFile(fileName, readFromDisk(file.getFilePath())) });
+    return created.ok ? { ...created, fileName } : created;
+  } finally {
+    await file.remove().catch(() => {});
+  }
 }
 
 type ImportRuntime = { db: Database; bus: Pick<PluginServices, "emit"> };
 
-/** Records a staged import from where it stopped (a retried job resumes); returns the final counters. */
-export async function runImport(runtime: ImportRuntime, importId: string) {
+/** Another run of the same import (a retried job) committed this chunk first: this run stops. */
+class Superseded extends Error {}
+
+type Prepared =
+  | { row: number; kind: "error"; code: string; message?: string }
+  | { row: number; kind: "duplicate" }
+  | { row: number; kind: "sale"; input: SaleInput; key: string; hash: string }
+  | { row: number; kind: "refund"; input: RefundInput; key: string; hash: string };
+
+/** Validates one staged receipt the way the API does; nothing is written here. */
+function prepare({ row, sale: staged }: StagedRow): Prepared {
+  const hash = sha256Hex(`batch:${JSON.stringify(staged)}`);
+  let body = staged;
+  let type: string = "sale";
+  if (staged && typeof staged === "object" && !Array.isArray(staged)) {
+    const { type: t, jenis, ...restOf } = staged as Record<string, unknown>;
+    const given = t ?? jenis;
+    if (given !== undefined) {
+      type = typeof given === "string" ? (typeWords[given.trim().toLowerCase()] ?? given) : String(given);
+      body = restOf;
+    }
+  }
+  if (type !== "sale" && type !== "refund") return { row, kind: "error", code: "validation_failed", message: "type: must be sale or refund" };
+  const parsed = type === "sale" ? saleSchema.safeParse(body) : refundSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { row, kind: "error", code: "validation_failed", message: `${issue.path.join(".")}: ${issue.message}` };
+  }
+  if (type === "refund") {
+    const input = parsed.data as RefundInput;
+    return { row, kind: "refund", input, key: `refund:${input.receiptNumber}`, hash };
+  }
+  const input = parsed.data as SaleInput;
+  const computed = input.lines.reduce((s, l) => s + l.quantity * l.unitPrice - l.discount, 0);
+  if (computed !== input.total) return { row, kind: "error", code: "total_mismatch", message: `total: expected ${computed}, received ${input.total}` };
+  return { row, kind: "sale", input, key: `sale:${input.receiptNumber}`, hash };
+}
+
+/** A chunk's outcome; busMs = time spent in the event bus's emit (the outbox and its delivery job). */
+type Tally = { recorded: number; duplicates: number; errors: RowError[]; busMs: number };
+type Conflict = { row: number; key: string; hash: string; total: number; occurredAt: string };
+
+/**
+ * Keys that were already taken: the same receipt again (same file body, or the same sale sent
+ * through the API) is a duplicate; the same key with other content is that row's error.
+ */
+async function classifyConflicts(db: Database, connection: PosConnection, conflicts: Conflict[], tally: Tally) {
+  if (conflicts.length === 0) return;
+  const found = rowsOf<{ key: string; hash: string; source: string; total: string | number; at: string }>(
+    await db.execute(sql`select idempotency_key as key, request_hash as hash, source, total_idr as total, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') as at
+      from retail_pos_sales where connection_id = ${connection.id} and idempotency_key in (select jsonb_array_elements_text(${JSON.stringify(conflicts.map((c) => c.key))}::jsonb))`),
+  );
+  const byKey = new Map(found.map((f) => [f.key, f]));
+  for (const c of conflicts) {
+    const prior = byKey.get(c.key);
+    // not under this key: the receipt was recorded under another Idempotency-Key (API): counted once
+    if (!prior) tally.duplicates++;
+    else if (prior.source === "batch" ? prior.hash === c.hash : Number(prior.total) === c.total && prior.at === new Date(c.occurredAt).toISOString().slice(0, 23)) tally.duplicates++;
+    else tally.errors.push({ row: c.row, code: "idempotency_key_reused", message: `receiptNumber: already recorded with other content` });
+  }
+}
+
+type ContactMaps = { byIdentifier: Map<string, string>; byPhone: Map<string, string> };
+const identifierKey = (system: string, value: string) => `${system}\u0000${value}`;
+
+/** One read per identifier kind and one for phones, for the customers of a whole chunk. */
+async function lookupContacts(tx: Database, matches: ContactMatchInput[]): Promise<ContactMaps> {
+  const bySystem = new Map<string, Set<string>>();
+  const phones = new Set<string>();
+  for (const m of matches) {
+    for (const i of m.identifiers) bySystem.set(i.system, (bySystem.get(i.system) ?? new Set()).add(i.value));
+    if (m.phone) phones.add(m.phone);
+  }
+  const byIdentifier = new Map<string, string>();
+  for (const [system, values] of bySystem) {
+    const rows = rowsOf<{ value: string; contact_id: string }>(
+      await tx.execute(sql`select ci.value, coalesce(c.merged_into_id, c.id) as contact_id from contact_identifiers ci join contacts c on c.id = ci.contact_id
+        where ci.system = ${system} and ci.value in (select jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb))`),
+    );
+    for (const r of rows) byIdentifier.set(identifierKey(system, r.value), r.contact_id);
+  }
+  const byPhone = new Map<string, string>();
+  if (phones.size) {
+    const rows = rowsOf<{ phone: string; id: string }>(
+      await tx.execute(sql`select distinct on (phone) phone, id from contacts where merged_into_id is null and phone in (select jsonb_array_elements_text(${JSON.stringify([...phones])}::jsonb)) order by phone, created_at asc`),
+    );
+    for (const r of rows) byPhone.set(r.phone, r.id);
+  }
+  return { byIdentifier, byPhone };
+}
+
+/**
+ * The contact findOrCreateContact would answer, when the chunk's lookup already knows it for sure
+ * (every identifier of the sale is registered, so nothing would be added); otherwise null.
+ */
+function knownContact(maps: ContactMaps, match: ContactMatchInput): string | null {
+  const ids = match.identifiers.map((i) => maps.byIdentifier.get(identifierKey(i.system, i.value)));
+  if (ids.some((id) => id === undefined)) return null;
+  return ids[0] ?? (match.phone ? (maps.byPhone.get(match.phone) ?? null) : null);
+}
+
+type SaleEntry = Extract<Prepared, { kind: "sale" }>;
+
+/** The set-based write of a chunk's sales inside the caller's transaction. */
+async function writeSales(runtime: ImportRuntime, tx: Database, connection: PosConnection, sales: SaleEntry[], tally: Tally) {
+  if (sales.length === 0) return;
+  const claimed = rowsOf<{ id: string; key: string }>(
+    await tx.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, occurred_at, total_idr, payment_method, source)
+      select ${connection.id}, ${connection.branchId}, 'sale', x.receipt_no, x.key, x.hash, x.occurred_at, x.total, x.payment_method, 'batch'
+      from jsonb_to_recordset(${JSON.stringify(sales.map((s) => ({ receipt_no: s.input.receiptNumber, key: s.key, hash: s.hash, occurred_at: s.input.occurredAt, total: s.input.total, payment_method: s.input.paymentMethod ?? null })))}::jsonb)
+        as x(receipt_no text, key text, hash text, occurred_at timestamptz, total bigint, payment_method text)
+      on conflict do nothing
+      returning id, idempotency_key as key`),
+  );
+  const idByKey = new Map(claimed.map((c) => [c.key, c.id]));
+  const fresh = sales.filter((s) => idByKey.has(s.key));
+  await classifyConflicts(
+    tx,
+    connection,
+    sales.filter((s) => !idByKey.has(s.key)).map((s) => ({ row: s.row, key: s.key, hash: s.hash, total: s.input.total, occurredAt: s.input.occurredAt })),
+    tally,
+  );
+  if (fresh.length === 0) return;
+
+  // contacts: read for the whole chunk; only a customer not fully known goes through the core's find-or-create
+  const matches = fresh.map((s) => customerMatch(s.input.customer, connection.branchId));
+  const maps = await lookupContacts(tx, matches.filter((m): m is ContactMatchInput => m !== null));
+  const contactOf = new Map<string, string | null>();
+  for (const [i, s] of fresh.entries()) {
+    const match = matches[i];
+    if (!match) continue;
+    contactOf.set(s.key, knownContact(maps, match) ?? (await findOrCreateContact(tx, match))?.contactId ?? null);
+  }
+  const links = fresh.filter((s) => contactOf.get(s.key)).map((s) => ({ id: idByKey.get(s.key), contact_id: contactOf.get(s.key) }));
+  if (links.length) {
+    await tx.execute(sql`update retail_pos_sales s set contact_id = x.contact_id from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(id uuid, contact_id uuid) where s.id = x.id`);
+  }
+
+  const skus = [...new Set(fresh.flatMap((s) => s.input.lines.map((l) => l.sku)))];
+  const products = rowsOf<{ id: string; sku: string; name: string; category: string; supplier_org_id: string | null }>(
+    await tx.execute(sql`select id, sku, name, category, supplier_org_id from retail_pos_products where sku in (select jsonb_array_elements_text(${JSON.stringify(skus)}::jsonb))`),
+  );
+  const bySku = new Map(products.map((p) => [p.sku, p]));
+  const linesOf = new Map(
+    fresh.map((s) => [
+      s.key,
+      s.input.lines.map((l, i) => {
+        const product = bySku.get(l.sku);
+        return {
+          sale_id: idByKey.get(s.key)!,
+          line_no: i + 1,
+          product_id: product?.id ?? null,
+          sku: l.sku,
+          name: product?.name ?? l.name ?? l.sku,
+          category: product?.category ?? l.category ?? "lainnya",
+          supplier_org_id: product?.supplier_org_id ?? null,
+          quantity: l.quantity,
+          unit_price: l.unitPrice,
+          discount: l.discount,
+          amount: l.quantity * l.unitPrice - l.discount,
+        };
+      }),
+    ]),
+  );
+  await tx.execute(sql`insert into retail_pos_sale_lines (sale_id, line_no, product_id, sku, name, category, supplier_org_id, quantity, unit_price_idr, discount_idr, amount_idr)
+    select x.sale_id, x.line_no, x.product_id, x.sku, x.name, x.category, x.supplier_org_id, x.quantity, x.unit_price, x.discount, x.amount
+    from jsonb_to_recordset(${JSON.stringify([...linesOf.values()].flat())}::jsonb)
+      as x(sale_id uuid, line_no int, product_id uuid, sku text, name text, category text, supplier_org_id uuid, quantity int, unit_price bigint, discount bigint, amount bigint)`);
+
+  // one event per sale, in this transaction, exactly as the API emits it: loyalty earns once per sale
+  for (const s of fresh) {
+    const lines = linesOf.get(s.key)!;
+    const payload: SaleRecordedV1 = {
+      version: 1,
+      saleId: idByKey.get(s.key)!,
+      receiptNumber: s.input.receiptNumber,
+      branchId: connection.branchId,
+      contactId: contactOf.get(s.key) ?? null,
+      occurredAt: new Date(s.input.occurredAt).toISOString(),
+      total: s.input.total,
+      lines: lines.map((l) => ({ sku: l.sku, category: l.category, productId: l.product_id, quantity: l.quantity, amount: l.amount })),
+      voucherCodes: s.input.voucherCodes ?? [],
+    };
+    const t0 = performance.now();
+    await runtime.bus.emit(tx, posEvents.saleRecorded, payload as unknown as Record<string, unknown>);
+    tally.busMs += performance.now() - t0;
+    tally.recorded++;
+  }
+}
+
+/** Counts one result of the API's own functions (per-receipt path and refunds). */
+async function countResult(db: Database, connection: PosConnection, entry: Extract<Prepared, { kind: "sale" | "refund" }>, result: IngestResult, tally: Tally) {
+  if (result.ok) result.replayed ? tally.duplicates++ : tally.recorded++;
+  else if (result.code === "receipt_already_recorded") tally.duplicates++;
+  else if (result.code === "idempotency_key_reused") await classifyConflicts(db, connection, [{ row: entry.row, key: entry.key, hash: entry.hash, total: entry.input.total, occurredAt: entry.input.occurredAt }], tally);
+  else tally.errors.push({ row: entry.row, code: result.code, ...(result.detail ? { message: Object.entries(result.detail).map(([k, v]) => `${k}: ${String(v)}`).join(", ") } : {}) });
+}
+
+/** Marks later repeats of a key within a chunk: same content = duplicate, other content = error. */
+function dedupe(entries: Prepared[]): Prepared[] {
+  const seen = new Map<string, string>();
+  return entries.map((e) => {
+    if (e.kind !== "sale" && e.kind !== "refund") return e;
+    const prior = seen.get(e.key);
+    if (prior === undefined) {
+      seen.set(e.key, e.hash);
+      return e;
+    }
+    return prior === e.hash ? { row: e.row, kind: "duplicate" } : { row: e.row, kind: "error", code: "idempotency_key_reused", message: "receiptNumber: appears twice in the file with other content" };
+  });
+}
+
+function tallyOf(entries: Prepared[]): Tally {
+  const tally: Tally = { recorded: 0, duplicates: 0, errors: [], busMs: 0 };
+  for (const e of entries) {
+    if (e.kind === "duplicate") tally.duplicates++;
+    else if (e.kind === "error") tally.errors.push({ row: e.row, code: e.code, ...(e.message ? { message: e.message } : {}) });
+  }
+  return tally;
+}
+
+/** Sorts row errors by row (the bulk path finds them out of file order). */
+const byRow = (a: RowError, b: RowError) => a.row - b.row;
+
+type Progress = { processed: number; recorded: number; duplicates: number; stored: number };
+
+async function saveProgress(db: Database, importId: string, progress: Progress, chunkSize: number, tally: Tally) {
+  const keep = tally.errors.sort(byRow).slice(0, Math.max(0, maxStoredErrors - progress.stored));
+  const next = { processed: progress.processed + chunkSize, recorded: progress.recorded + tally.recorded, duplicates: progress.duplicates + tally.duplicates, stored: progress.stored + keep.length };
+  const saved = await db
+    .update(retailPosImports)
+    .set({ processedRows: next.processed, recordedRows: next.recorded, duplicateRows: next.duplicates, errors: sql`${retailPosImports.errors} || ${JSON.stringify(keep)}::jsonb` })
+    .where(and(eq(retailPosImports.id, importId), eq(retailPosImports.processedRows, progress.processed)))
+    .returning({ id: retailPosImports.id });
+  if (saved.length === 0) throw new Superseded();
+  return { ...next, busMs: tally.busMs };
+}
+
+/**
+ * Records one chunk: in bulk in one transaction, or receipt by receipt when that fails; `fellBack`
+ * is null after a bulk write, else the error that made the chunk go receipt by receipt.
+ */
+async function recordChunk(runtime: ImportRuntime, connection: PosConnection, importId: string, chunk: StagedRow[], progress: Progress, options: { bulk: boolean }): Promise<Progress & { fellBack: unknown; busMs: number }> {
+  const entries = dedupe(chunk.map(prepare));
+  let fellBack: unknown = "per-receipt";
+  if (options.bulk) {
+    try {
+      const next = await runtime.db.transaction(async (tx) => {
+        // the row lock orders two runs of one import; the one that finds its chunk done stops
+        const [current] = rowsOf<{ processed: number }>(await tx.execute(sql`select processed_rows as processed from retail_pos_imports where id = ${importId} for update`));
+        if (current?.processed !== progress.processed) throw new Superseded();
+        const tally = tallyOf(entries);
+        await writeSales(runtime, tx, connection, entries.filter((e): e is SaleEntry => e.kind === "sale"), tally);
+        // refunds after the chunk's sales (a refund may follow its sale in the same chunk), each
+        // through the API's refund function in a savepoint of this transaction
+        for (const e of entries) {
+          if (e.kind !== "refund") continue;
+          const result = await ingestRefund({ db: tx, bus: runtime.bus }, connection, e.input, { idempotencyKey: e.key, requestHash: e.hash, source: "batch" });
+          await countResult(tx, connection, e, result, tally);
+        }
+        return saveProgress(tx, importId, progress, chunk.length, tally);
+      });
+      return { ...next, fellBack: null };
+    } catch (error) {
+      if (error instanceof Superseded) throw error;
+      // an unexpected conflict (a concurrent writer, a constraint): the whole chunk rolled back; redo it one receipt at a time
+      fellBack = error;
+    }
+  }
+  const tally = tallyOf(entries);
+  for (const e of entries) {
+    if (e.kind !== "sale" && e.kind !== "refund") continue;
+    const meta = { idempotencyKey: e.key, requestHash: e.hash, source: "batch" as const };
+    const result = e.kind === "sale" ? await ingestSale(runtime, connection, e.input, meta) : await ingestRefund(runtime, connection, e.input, meta);
+    await countResult(runtime.db, connection, e, result, tally);
+  }
+  return { ...(await saveProgress(runtime.db, importId, progress, chunk.length, tally)), fellBack };
+}
+
+/**
+ * Records a staged import from where it stopped (a retried job resumes after the last committed
+ * chunk: a chunk's writes and its progress commit together); returns the counters, `continues`
+ * when stopAfterMs ended this slice early (or null for an unknown import).
+ */
+export async function runImport(runtime: ImportRuntime, importId: string, options: { onChunk?: (info: { processed: number; fellBack: unknown; ms: number; busMs: number }) => void; stopAfterMs?: number } = {}) {
   const { db } = runtime;
-  const [job] = await db.select().from(retailPosImports).where(eq(retailPosImports.id, importId));
-  if (!job || job.status === "done") return job ?? null;
+  const [job] = await db
+    .select({ id: retailPosImports.id, status: retailPosImports.status, connectionId: retailPosImports.connectionId, processedRows: retailPosImports.processedRows, recordedRows: retailPosImports.recordedRows, duplicateRows: retailPosImports.duplicateRows, errorCount: sql<number>`jsonb_array_length(${retailPosImports.errors})::int`, legacyCount: sql<number>`jsonb_array_length(${retailPosImports.rows})::int` })
+    .from(retailPosImports)
+    .where(eq(retailPosImports.id, importId));
+  if (!job) return null;
+  if (job.status === "done") return finished(db, importId);
   const [conn] = await db.select({ id: retailPosConnections.id, branchId: retailPosConnections.branchId }).from(retailPosConnections).where(eq(retailPosConnections.id, job.connectionId));
   const connection: PosConnection = { id: conn.id, branchId: conn.branchId, secrets: [] };
   await db.update(retailPosImports).set({ status: "running" }).where(eq(retailPosImports.id, importId));
-  const rows = job.rows as StagedRow[];
-  let processed = job.processedRows;
-  let recorded = job.recordedRows;
-  let duplicates = job.duplicateRows;
-  let stored = job.errors.length;
+  let progress: Progress = { processed: job.processedRows, recorded: job.recordedRows, duplicates: job.duplicateRows, stored: job.errorCount };
+  // imports staged before retail_pos_import_rows kept their rows in retail_pos_imports.rows
+  const legacy = job.legacyCount > 0 ? ((await db.select({ rows: retailPosImports.rows }).from(retailPosImports).where(eq(retailPosImports.id, importId)))[0].rows as StagedRow[]) : null;
+  const started = performance.now();
   try {
-    while (processed < rows.length) {
-      const chunk = rows.slice(processed, processed + importChunk);
-      const errors: { row: number; code: string; message?: string }[] = [];
-      for (const { row, sale } of chunk) {
-        const parsed = saleSchema.safeParse(sale);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          errors.push({ row, code: "validation_failed", message: `${issue.path.join(".")}: ${issue.message}` });
-          continue;
-        }
-        const result = await ingestSale(runtime, connection, parsed.data as SaleInput, {
-          idempotencyKey: `sale:${parsed.data.receiptNumber}`,
-          requestHash: sha256Hex(`batch:${JSON.stringify(sale)}`),
-          source: "batch",
-        });
-        if (result.ok) result.replayed ? duplicates++ : recorded++;
-        // already recorded (by the API or an earlier file) with another body: counted once, as a duplicate
-        else if (result.code === "idempotency_key_reused" || result.code === "receipt_already_recorded") duplicates++;
-        else errors.push({ row, code: result.code });
-      }
-      processed += chunk.length;
-      const keep = errors.slice(0, Math.max(0, maxStoredErrors - stored));
-      stored += keep.length;
-      await db
-        .update(retailPosImports)
-        .set({ processedRows: processed, recordedRows: recorded, duplicateRows: duplicates, errors: sql`${retailPosImports.errors} || ${JSON.stringify(keep)}::jsonb` })
-        .where(eq(retailPosImports.id, importId));
+    for (;;) {
+      const chunk = legacy
+        ? legacy.slice(progress.processed, progress.processed + importChunk)
+        : await db
+            .select({ row: retailPosImportRows.row, sale: retailPosImportRows.sale })
+            .from(retailPosImportRows)
+            .where(and(eq(retailPosImportRows.importId, importId), gt(retailPosImportRows.seq, progress.processed), lte(retailPosImportRows.seq, progress.processed + importChunk)))
+            .orderBy(retailPosImportRows.seq);
+      if (chunk.length === 0) break;
+      const t0 = performance.now();
+      const next = await recordChunk(runtime, connection, importId, chunk, progress, { bulk: true });
+      progress = { processed: next.processed, recorded: next.recorded, duplicates: next.duplicates, stored: next.stored };
+      options.onChunk?.({ processed: progress.processed, fellBack: next.fellBack, ms: performance.now() - t0, busMs: next.busMs });
+      // a slice of the work per job run: the caller enqueues the rest (a job must end within its time limit)
+      if (options.stopAfterMs !== undefined && performance.now() - started > options.stopAfterMs) return finished(db, importId, true);
     }
-    // the staged rows are not needed once recorded: keep the table small
-    await db.update(retailPosImports).set({ status: "done", finishedAt: new Date(), rows: [] }).where(eq(retailPosImports.id, importId));
+    // the staged rows are not needed once recorded: keep the tables small
+    await db.transaction(async (tx) => {
+      await tx.delete(retailPosImportRows).where(eq(retailPosImportRows.importId, importId));
+      await tx.update(retailPosImports).set({ status: "done", finishedAt: new Date(), rows: [] }).where(eq(retailPosImports.id, importId));
+    });
   } catch (error) {
+    if (error instanceof Superseded) return finished(db, importId);
     await db.update(retailPosImports).set({ status: "failed", finishedAt: new Date() }).where(eq(retailPosImports.id, importId));
     throw error;
   }
-  const [done] = await db.select().from(retailPosImports).where(eq(retailPosImports.id, importId));
-  return done;
+  return finished(db, importId);
+}
+
+/** The import's counters; `continues` when this run stopped early and the rest is still to do. */
+async function finished(db: Database, importId: string, continues = false) {
+  const [done] = await db
+    .select({ id: retailPosImports.id, status: retailPosImports.status, totalRows: retailPosImports.totalRows, processedRows: retailPosImports.processedRows, recordedRows: retailPosImports.recordedRows, duplicateRows: retailPosImports.duplicateRows, errors: retailPosImports.errors })
+    .from(retailPosImports)
+    .where(eq(retailPosImports.id, importId));
+  return done ? { ...done, continues } : null;
 }
 
 /** Recent imports with their progress, newest first (without the staged rows). */

@@ -51,7 +51,8 @@ async function existing(db: Database, connection: PosConnection, kind: "sale" | 
   return fail("receipt_already_recorded", 409, { receiptNumber });
 }
 
-function customerMatch(customer: SaleInput["customer"], branchId: string): ContactMatchInput | null {
+/** How the core finds this sale's customer (member card, POS id, phone), or null for an anonymous sale. */
+export function customerMatch(customer: SaleInput["customer"], branchId: string): ContactMatchInput | null {
   if (!customer) return null;
   const identifiers: ContactMatchInput["identifiers"] = [];
   if (customer.memberCard) identifiers.push({ system: "member_card", value: customer.memberCard.toUpperCase() });

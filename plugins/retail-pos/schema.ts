@@ -1,7 +1,7 @@
 // retail-pos tables. Money is integer Rupiah (bigint); a sale is counted once per connection and
 // idempotency key, and once per connection, kind and receipt number.
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { branches, contacts, partnerOrganisations, users } from "../../app/plugin-api/schema.ts";
 
 /** A POS till or back-office system of one store, with its own API key and signing secret. */
@@ -128,3 +128,22 @@ export const retailPosImports = pgTable("retail_pos_imports", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
+
+/**
+ * The staged receipts of an import, one row each, streamed in at upload and read chunk by chunk by
+ * the job (so neither side holds a whole file in memory); deleted when the import is done.
+ */
+export const retailPosImportRows = pgTable(
+  "retail_pos_import_rows",
+  {
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => retailPosImports.id, { onDelete: "cascade" }),
+    /** 1-based position among the import's receipts: the job resumes after processed_rows. */
+    seq: integer("seq").notNull(),
+    /** Line in the CSV (first line of the receipt) or position in the JSON array, 1-based. */
+    row: integer("row").notNull(),
+    sale: jsonb("sale").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);

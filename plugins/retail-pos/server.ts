@@ -13,7 +13,18 @@ export default defineServer({
       // a staged batch import (sale-import.server.ts); resumes where it stopped when retried
       name: "import-sales",
       run: async (data, ctx) => {
-        const done = await runImport({ db: ctx.db, bus: ctx.services }, z.string().uuid().parse(data.importId));
+        const importId = z.string().uuid().parse(data.importId);
+        const done = await runImport({ db: ctx.db, bus: ctx.services }, importId, {
+          onChunk: ({ processed, fellBack }) => {
+            if (fellBack) ctx.logger.warn({ importId, processed, err: fellBack }, "sales import chunk recorded receipt by receipt after its bulk write failed");
+          },
+          // well within the queue's 15-minute job limit; a large file continues in the next job
+          stopAfterMs: 10 * 60_000,
+        });
+        if (done?.continues) {
+          await ctx.services.jobs.send("retail-pos.import-sales", { importId });
+          return;
+        }
         if (done) ctx.logger.info({ importId: done.id, recorded: done.recordedRows, duplicates: done.duplicateRows, errors: done.errors.length }, "sales import finished");
       },
     },

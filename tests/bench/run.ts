@@ -3,6 +3,7 @@
 //   default: PGlite in a temporary folder;  BENCH_DATABASE_URL=postgres://…: a fresh PostgreSQL database
 //   BENCH_CONTACTS / BENCH_PER_CONTACT / BENCH_HEAVY: a smaller set for a quick run
 //   BENCH_EXPLAIN=1: print the plans of the main queries
+//   --only=core|hospital (or BENCH_ONLY): one part only; hospital = tests/bench/hospital.ts
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -223,7 +224,12 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+// which parts run: `--only=core,hospital` (or BENCH_ONLY=…); all of them by default
+const only = new Set((process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? process.env.BENCH_ONLY ?? "core,hospital").split(","));
+(async () => {
+  if (only.has("core")) await main();
+  if (only.has("hospital")) await (await import("./hospital.ts")).hospitalBench();
+})().catch((error) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

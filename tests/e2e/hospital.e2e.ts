@@ -99,6 +99,24 @@ test("a patient books, is confirmed by e-mail, reschedules and cancels, in Indon
   await expect(rescheduled).toHaveCount(1);
   await expect(page.locator("li.visit-card").filter({ hasText: shownAt(startAt) }).filter({ hasText: "Terjadwal" })).toHaveCount(0);
 
+  // the patient taps "Konfirmasi" in the e-mail: a public page that shows the visit; only the button acts
+  // (the token never leaks to other sites: Referrer-Policy same-origin, which still lets the POST carry its Origin)
+  const confirmUrl = /Konfirmasi: (\S+)/.exec(moved.text)?.[1];
+  expect(confirmUrl).toMatch(/\/api\/appointments\/link\?t=/);
+  await page.goto(confirmUrl!);
+  await expect(page.getByRole("heading", { name: "Konfirmasi kehadiran" })).toBeVisible();
+  await expect(page.getByText(shownAt(newStartAt))).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/hospital-confirm-link-id-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "EN" }).click();
+  await expect(page.getByRole("heading", { name: "Confirm your visit" })).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/hospital-confirm-link-en-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Yes, I will come" }).click();
+  await expect(page.getByRole("heading", { name: "Thank you" })).toBeVisible();
+  await page.getByRole("button", { name: "ID" }).click();
+  await expect(page.getByRole("heading", { name: "Tautan sudah dipakai" })).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/hospital-confirm-link-used-${info.project.name}.png`, fullPage: true });
+  await page.goto("/portal/appointments");
+
   // cancel
   since = Date.now();
   await rescheduled.getByRole("button", { name: "Batalkan" }).click();
@@ -174,4 +192,33 @@ test("a partner clinic refers a patient; the hospital accepts, schedules and ref
   await page.screenshot({ path: `test-results/screens/hospital-referral-${info.project.name}.png`, fullPage: true });
   await page.goto("/partner/referrals");
   await expect(page.locator("tr").filter({ hasText: patientName }).getByText("Dirujuk balik")).toBeVisible();
+});
+
+test("a patient joins the waitlist when a day is full, sees it in both languages, and leaves it", async ({ page }, info) => {
+  await signIn(page, "portal", "pasien@contoh.id");
+  await page.goto("/portal/appointments/book");
+  // a Sunday: no clinic, so every slot is "taken" and the waitlist is offered
+  const jakartaToday = new Date(Date.now() + 7 * 3600_000);
+  const sunday = new Date(jakartaToday.getTime() + (7 - jakartaToday.getUTCDay() || 7) * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("1. Pilih poli").selectOption({ label: "Poli Penyakit Dalam · RS Nusa Medika Jakarta" });
+  await page.getByRole("button", { name: "Lanjut" }).click();
+  await page.getByLabel("3. Pilih tanggal").fill(sunday);
+  await page.getByRole("button", { name: "Lanjut" }).click();
+  await expect(page.getByText("Tidak ada slot kosong pada tanggal ini.", { exact: false })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Masuk daftar tunggu" })).toBeVisible();
+  const monday = new Date(new Date(`${sunday}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("Sampai tanggal").fill(monday);
+  await page.screenshot({ path: `test-results/screens/hospital-waitlist-join-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Masuk daftar tunggu" }).click();
+  await expect(page.getByText("Anda masuk daftar tunggu.", { exact: false })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Daftar tunggu" })).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/hospital-waitlist-id-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "EN" }).click();
+  await expect(page.getByRole("heading", { name: "Waitlist" })).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/hospital-waitlist-en-${info.project.name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Leave the waitlist" }).click();
+  await expect(page.getByText("You have left the waitlist.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Waitlist" })).toHaveCount(0);
+  await page.getByRole("button", { name: "ID" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "id");
 });

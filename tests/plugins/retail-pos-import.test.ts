@@ -120,12 +120,12 @@ describe("staff sales import", () => {
 });
 
 describe("parseSalesFile", () => {
-  it("groups CSV lines by receipt and sums the total when there is no total column", () => {
-    const parsed = parseSalesFile("a.csv", new TextEncoder().encode(csv));
+  it("groups CSV lines by receipt and sums the total when there is no total column", async () => {
+    const parsed = await parseSalesFile("a.csv", new TextEncoder().encode(csv));
     expect(parsed.ok && parsed.rows[0]).toEqual({
       row: 2,
       sale: { receiptNumber: "IMP-1", occurredAt: "2026-11-20T09:00:00+07:00", customer: { memberCard: "RK880001" }, lines: [{ sku: "SKU-A", quantity: 2, unitPrice: 25000 }, { sku: "SKU-B", quantity: 1, unitPrice: 30000, discount: 5000 }], total: 75000 },
     });
-    expect(parseSalesFile("b.csv", new Uint8Array())).toEqual({ ok: false, error: "empty" });
+    expect(await parseSalesFile("b.csv", new Uint8Array())).toEqual({ ok: false, error: "empty" });
   });
 });

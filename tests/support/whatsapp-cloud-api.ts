@@ -108,3 +108,50 @@ export function statusWebhook(statuses: { id: string; status: string; timestamp?
 export function signBody(raw: string | Buffer, appSecret: string) {
   return `sha256=${crypto.createHmac("sha256", appSecret).update(raw).digest("hex")}`;
 }
+
+export interface InboundMessage {
+  /** The sender's number, digits only (e.g. "6281234567890"). */
+  from: string;
+  id?: string;
+  text?: string;
+  /** A template quick-reply button: its payload and text. */
+  button?: { payload: string; text: string };
+  /** An interactive reply button: its id and title. */
+  buttonReply?: { id: string; title: string };
+  /** The wamid of our message the contact replied to. */
+  contextId?: string;
+  timestamp?: number;
+}
+
+/** An inbound-messages webhook body as Meta posts it (text, template button or interactive button reply). */
+export function inboundWebhook(inbound: InboundMessage[]) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+              contacts: inbound.map((m) => ({ profile: { name: "Pasien" }, wa_id: m.from })),
+              messages: inbound.map((m) => ({
+                from: m.from,
+                id: m.id ?? `wamid.IN${crypto.randomBytes(10).toString("hex").toUpperCase()}`,
+                timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)),
+                ...(m.contextId ? { context: { from: "15550783881", id: m.contextId } } : {}),
+                ...(m.button
+                  ? { type: "button", button: { payload: m.button.payload, text: m.button.text } }
+                  : m.buttonReply
+                    ? { type: "interactive", interactive: { type: "button_reply", button_reply: { id: m.buttonReply.id, title: m.buttonReply.title } } }
+                    : { type: "text", text: { body: m.text ?? "" } }),
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,7 +1,10 @@
 // Candidate duplicate pairs: two living contacts sharing a normalised phone, an e-mail address
 // (case-insensitive) or a NIK. Found in SQL and paged by key, so it scales with the contact list.
+// A pair staff marked "not the same person" is not offered again.
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../../db/client.ts";
+import { contactDuplicateDismissals } from "../../../db/schema/index.ts";
+import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
@@ -56,11 +59,9 @@ function reasonsOf(value: PairRow["reasons"]): DuplicateReason[] {
   return (Array.isArray(value) ? value : value.replace(/[{}]/g, "").split(",")).filter(Boolean) as DuplicateReason[];
 }
 
-/** One page of candidate pairs, ordered by (first id, second id). */
-export async function listDuplicatePairs(db: Database, _actor: StaffActor, input: { after?: string | null } = {}) {
-  const cursor = decodeCursor(input.after);
-  const result = await db.execute(sql`
-    with keys as (
+/** Every normalised key a living contact can share with another: phone digits, e-mail, NIK. */
+const duplicateKeys = sql`
+    keys as (
       select c.id as contact_id, 'phone'::text as kind,
              case when d.digits like '0%' then '62' || substr(d.digits, 2) else d.digits end as key
         from contacts c
@@ -75,7 +76,13 @@ export async function listDuplicatePairs(db: Database, _actor: StaffActor, input
         from contact_identifiers ci
         join contacts c on c.id = ci.contact_id
        where ci.system = 'nik' and c.merged_into_id is null
-    ),
+    )`;
+
+/** One page of candidate pairs, ordered by (first id, second id). */
+export async function listDuplicatePairs(db: Database, _actor: StaffActor, input: { after?: string | null } = {}) {
+  const cursor = decodeCursor(input.after);
+  const result = await db.execute(sql`
+    with ${duplicateKeys},
     shared as (
       select kind, key from keys group by kind, key having count(distinct contact_id) > 1
     ),
@@ -84,6 +91,7 @@ export async function listDuplicatePairs(db: Database, _actor: StaffActor, input
         from keys a
         join shared s on s.kind = a.kind and s.key = a.key
         join keys b on b.kind = a.kind and b.key = a.key and a.contact_id < b.contact_id
+       where not exists (select 1 from contact_duplicate_dismissals d where d.contact_a_id = a.contact_id and d.contact_b_id = b.contact_id)
        group by a.contact_id, b.contact_id
     )
     select p.a_id, p.b_id, p.reasons,
@@ -109,4 +117,35 @@ export async function listDuplicatePairs(db: Database, _actor: StaffActor, input
   const pairs: DuplicatePair[] = page.map((r) => ({ a: contact(r, "a"), b: contact(r, "b"), reasons: reasonsOf(r.reasons) }));
   const last = page[page.length - 1];
   return { pairs, next: rows.length > duplicatePageSize && last ? encodeCursor(last.a_id, last.b_id) : null };
+}
+
+export type DismissError = "notADuplicatePair";
+
+/**
+ * Records that two contacts are different people, so the pair leaves the duplicates list. Only a
+ * pair the list would offer (both living, sharing a key) can be dismissed; a second call is a no-op.
+ */
+export async function dismissDuplicatePair(db: Database, actor: StaffActor, firstId: string, secondId: string) {
+  const [a, b] = [firstId.toLowerCase(), secondId.toLowerCase()].sort();
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (a === b || !uuid.test(a) || !uuid.test(b)) return { ok: false as const, error: "notADuplicatePair" as DismissError };
+  return db.transaction(async (tx) => {
+    const shared = rowsOf<{ kind: DuplicateReason }>(
+      await tx.execute(sql`
+        with ${duplicateKeys}
+        select distinct x.kind from keys x join keys y on y.kind = x.kind and y.key = x.key
+         where x.contact_id = ${a}::uuid and y.contact_id = ${b}::uuid
+         order by x.kind`),
+    ).map((r) => r.kind);
+    if (shared.length === 0) return { ok: false as const, error: "notADuplicatePair" as DismissError };
+    const inserted = await tx
+      .insert(contactDuplicateDismissals)
+      .values({ contactAId: a, contactBId: b, reasons: shared, dismissedBy: actor.userId })
+      .onConflictDoNothing()
+      .returning({ a: contactDuplicateDismissals.contactAId });
+    if (inserted.length > 0) {
+      await audit(tx, actor, { action: "contact.duplicate_dismissed", entityType: "contact", entityId: a, data: { other: b, reasons: shared } });
+    }
+    return { ok: true as const };
+  });
 }

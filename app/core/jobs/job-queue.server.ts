@@ -204,6 +204,18 @@ export function createJobQueue(
     }
   }
 
+  /** Whether a queue holds a job that is due by the wall clock although fetch just found none. */
+  async function dueThisInstant(targets: Definition[]) {
+    const names = sql.join(
+      targets.map((t) => sql`${t.name}`),
+      sql`, `,
+    );
+    const rows = rowsOf<{ due: boolean }>(
+      await handle.db.execute(sql`select exists (select 1 from pgboss.job where name in (${names}) and state < 'active' and start_after <= clock_timestamp()) as due`),
+    );
+    return rows[0]?.due === true;
+  }
+
   async function runOne(definition: Definition): Promise<boolean> {
     const job = await fetchOne(definition);
     if (!job) return false;
@@ -307,12 +319,20 @@ export function createJobQueue(
       const work = (async () => {
         await Promise.all(targets.map((t) => t.ready));
         let total = 0;
+        let tickWaits = 0;
         for (;;) {
           let ran = 0;
           for (const definition of targets) {
             while (!stopping && total + ran < MAX_DRAIN_RUNS && (await runOne(definition))) ran++;
           }
           total += ran;
+          // pg-boss fetches `start_after < now()`: a job sent or made due within the clock's last
+          // tick (PGlite's clock ticks in milliseconds) is not fetchable yet, though it is due
+          if (ran === 0 && !stopping && tickWaits < 50 && (await dueThisInstant(targets))) {
+            tickWaits++;
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            continue;
+          }
           if (ran === 0 || stopping) break;
           if (total >= MAX_DRAIN_RUNS) {
             logger.warn({ runs: total }, "drain stopped at its limit; jobs keep arriving");

@@ -1,10 +1,20 @@
-// The Cloud API's webhook: the GET handshake and signed delivery-status callbacks.
+// The Cloud API's webhook: the GET handshake, signed delivery-status callbacks, and inbound messages
+// (text, quick-reply buttons, interactive replies) put on the sender's timeline and announced as
+// `core.whatsapp.received` so plugins can act on replies.
 import crypto from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { messages } from "../../../db/schema/index.ts";
+import { contacts, interactions, messages } from "../../../db/schema/index.ts";
+import { recordInteraction } from "../interactions/interactions.server.ts";
 import { z } from "../validation/validation.ts";
+import { whatsappReceivedEvent, type WhatsAppReceivedV1 } from "./whatsapp-inbound.ts";
 import { readWhatsAppSettings } from "./whatsapp.server.ts";
+
+declare module "../events/event-bus.server.ts" {
+  interface EventMap {
+    "core.whatsapp.received": WhatsAppReceivedV1;
+  }
+}
 
 /** Meta sends small JSON documents; anything larger is not theirs. */
 export const maxWebhookBytes = 1024 * 1024;
@@ -48,7 +58,14 @@ const payloadSchema = z.object({
     .array(
       z.object({
         changes: z
-          .array(z.object({ field: z.string().optional(), value: z.object({ statuses: z.array(z.unknown()).optional() }).passthrough() }).passthrough())
+          .array(
+            z
+              .object({
+                field: z.string().optional(),
+                value: z.object({ statuses: z.array(z.unknown()).optional(), messages: z.array(z.unknown()).optional() }).passthrough(),
+              })
+              .passthrough(),
+          )
           .default([]),
       }).passthrough(),
     )
@@ -59,14 +76,40 @@ const trackedStatuses = ["sent", "delivered", "read", "failed"] as const;
 type TrackedStatus = (typeof trackedStatuses)[number];
 const rank: Record<TrackedStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
 
-export type WebhookOutcome = { status: 200; updated: number } | { status: 400 | 401 };
+/** One inbound message as the Cloud API posts it (the kinds we read; others keep type and id). */
+const inboundSchema = z.object({
+  from: z.string().regex(/^\d{6,15}$/),
+  id: z.string().min(1).max(200),
+  timestamp: z.union([z.string(), z.number()]).optional(),
+  type: z.string().max(40),
+  text: z.object({ body: z.string() }).passthrough().optional(),
+  button: z.object({ payload: z.string().optional(), text: z.string().optional() }).passthrough().optional(),
+  interactive: z
+    .object({
+      type: z.string().optional(),
+      button_reply: z.object({ id: z.string(), title: z.string().optional() }).passthrough().optional(),
+      list_reply: z.object({ id: z.string(), title: z.string().optional() }).passthrough().optional(),
+    })
+    .passthrough()
+    .optional(),
+  context: z.object({ id: z.string().optional(), from: z.string().optional() }).passthrough().optional(),
+});
+type Inbound = z.infer<typeof inboundSchema>;
+
+/** How the webhook announces inbound messages: the app's event bus (records in the caller's transaction). */
+export interface WebhookOptions {
+  emit?: (db: Database, name: string, payload: Record<string, unknown>) => Promise<number>;
+}
+
+export type WebhookOutcome = { status: 200; updated: number; received: number } | { status: 400 | 401 };
 
 /**
- * A signed status callback: checks the signature on the raw bytes, then moves each message
- * forward (queued → sent → delivered → read, or to failed) by its wamid. A status never goes
- * backwards, so callbacks arriving out of order or twice change nothing.
+ * A signed callback: checks the signature on the raw bytes, then moves each message forward
+ * (queued → sent → delivered → read, or to failed) by its wamid — a status never goes backwards,
+ * so callbacks arriving out of order or twice change nothing — and records inbound messages
+ * (once per wamid) with `options.emit` announcing them.
  */
-export async function handleWhatsAppWebhook(db: Database, rawBody: Uint8Array, signatureHeader: string | null): Promise<WebhookOutcome> {
+export async function handleWhatsAppWebhook(db: Database, rawBody: Uint8Array, signatureHeader: string | null, options: WebhookOptions = {}): Promise<WebhookOutcome> {
   const { appSecret } = await readWhatsAppSettings(db);
   if (!isValidSignature(rawBody, signatureHeader, appSecret)) return { status: 401 };
   let json: unknown;
@@ -88,7 +131,79 @@ export async function handleWhatsAppWebhook(db: Database, rawBody: Uint8Array, s
   for (const update of updates) {
     updated += await applyStatus(db, update.id, update.status as TrackedStatus, update);
   }
-  return { status: 200, updated };
+  const inbound = parsed.data.entry
+    .flatMap((entry) => entry.changes)
+    .flatMap((change) => change.value.messages ?? [])
+    .map((m) => inboundSchema.safeParse(m))
+    .flatMap((m) => (m.success ? [m.data] : []));
+  let received = 0;
+  for (const message of inbound) {
+    if (await recordInbound(db, message, options)) received++;
+  }
+  return { status: 200, updated, received };
+}
+
+const inboundSource = "whatsapp.inbound";
+
+/**
+ * Records one inbound message on the sender's timeline and emits `core.whatsapp.received`, once per
+ * wamid: Meta redelivers webhooks, so a transaction-scoped advisory lock on the wamid serialises
+ * twin deliveries and the second finds the first's timeline entry. A number we do not know is
+ * ignored (nothing to attach it to).
+ */
+async function recordInbound(db: Database, message: Inbound, options: WebhookOptions): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${inboundSource}:${message.id}`}))`);
+    const [seen] = await tx
+      .select({ id: interactions.id })
+      .from(interactions)
+      .where(and(eq(interactions.sourceType, inboundSource), eq(interactions.sourceId, message.id)))
+      .limit(1);
+    if (seen) return false;
+    const [contact] = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.phone, `+${message.from}`), sql`${contacts.mergedIntoId} is null`))
+      .orderBy(sql`${contacts.updatedAt} desc`)
+      .limit(1);
+    if (!contact) return false;
+    const text = message.text?.body ?? message.button?.text ?? message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title ?? null;
+    const buttonPayload = message.button?.payload ?? message.interactive?.button_reply?.id ?? message.interactive?.list_reply?.id ?? null;
+    const seconds = Number(message.timestamp);
+    const sentAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
+    const contextWamid = message.context?.id ?? null;
+    const [replied] = contextWamid
+      ? await tx
+          .select({ id: messages.id })
+          .from(messages)
+          .where(and(eq(messages.channel, "whatsapp"), eq(messages.providerMessageId, contextWamid)))
+          .limit(1)
+      : [];
+    const interactionId = await recordInteraction(tx, {
+      contactId: contact.id,
+      channel: "whatsapp",
+      direction: "inbound",
+      subject: (text ?? `[${message.type}]`).replace(/\s+/g, " ").trim().slice(0, 200) || `[${message.type}]`,
+      body: text,
+      occurredAt: sentAt,
+      sourceType: inboundSource,
+      sourceId: message.id,
+    });
+    const payload: WhatsAppReceivedV1 = {
+      version: 1,
+      contactId: contact.id,
+      interactionId,
+      wamid: message.id,
+      type: message.type,
+      text,
+      buttonPayload,
+      contextWamid,
+      contextMessageId: replied?.id ?? null,
+      sentAt: sentAt.toISOString(),
+    };
+    if (options.emit) await options.emit(tx, whatsappReceivedEvent, { ...payload });
+    return true;
+  });
 }
 
 const currentRank = sql`case ${messages.status} when 'queued' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end`;

@@ -3,12 +3,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "../../../db/client.ts";
-import { appSettings, auditLog, consents, messages } from "../../../db/schema/index.ts";
+import { appSettings, auditLog, consents, domainEvents, interactions, messages } from "../../../db/schema/index.ts";
 import * as webhook from "../../routes/api/whatsapp-webhook.ts";
 import * as settingsPage from "../../routes/staff/settings.messaging.tsx";
 import { callWithBody } from "../../../tests/support/raw-request.ts";
 import { callRoute, createContact, createStaff, createTestApp, unwrap } from "../../../tests/support/test-app.ts";
-import { cloudApiError, signBody, startCloudApi, statusWebhook } from "../../../tests/support/whatsapp-cloud-api.ts";
+import { cloudApiError, inboundWebhook, signBody, startCloudApi, statusWebhook } from "../../../tests/support/whatsapp-cloud-api.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
 import { writeSetting } from "../settings/app-settings.server.ts";
 import { sendToContact } from "./send-to-contact.server.ts";
@@ -356,5 +356,43 @@ describe("messaging settings page", () => {
     expect(reply.error.apiVersion).toEqual(["staff:messaging.errors.apiVersion"]);
     expect(reply.error["templates[0].name"]).toEqual(["staff:messaging.errors.waTemplateName"]);
     expect(JSON.stringify(reply)).not.toContain("jangan-dikembalikan");
+  });
+});
+
+describe("inbound messages on the webhook", () => {
+  async function post(body: unknown) {
+    const raw = JSON.stringify(body);
+    return (await callWithBody(runtime, webhook.action, { path: "/api/whatsapp/webhook", body: raw, headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signBody(raw, appSecret) } })) as Response;
+  }
+
+  it("puts a reply on the sender's timeline and emits core.whatsapp.received once per wamid, with the quoted message", async () => {
+    const { contact, messageId } = await queueOne();
+    await runtime.jobs.drain(whatsappSendQueue);
+    const ours = await message(messageId);
+    const body = inboundWebhook([
+      { from: "6281234567890", id: "wamid.INBOUND-TEXT-1", text: "Ya, saya datang", contextId: ours.providerMessageId! },
+      { from: "6281234567890", id: "wamid.INBOUND-BUTTON-1", button: { payload: "CONFIRM", text: "Konfirmasi" } },
+      { from: "6289999999999", id: "wamid.INBOUND-STRANGER", text: "halo" },
+    ]);
+    // Meta redelivers: the second time records and emits nothing
+    for (let i = 0; i < 2; i++) expect((await post(body)).status).toBe(200);
+    const timeline = await runtime.db.select().from(interactions).where(and(eq(interactions.contactId, contact.id), eq(interactions.sourceType, "whatsapp.inbound")));
+    expect(timeline.map((t) => [t.sourceId, t.direction, t.channel, t.body]).sort()).toEqual([
+      ["wamid.INBOUND-BUTTON-1", "inbound", "whatsapp", "Konfirmasi"],
+      ["wamid.INBOUND-TEXT-1", "inbound", "whatsapp", "Ya, saya datang"],
+    ]);
+    const events = await runtime.db.select().from(domainEvents).where(eq(domainEvents.name, "core.whatsapp.received"));
+    const mine = events.map((e) => e.payload).filter((p) => p.contactId === contact.id);
+    expect(mine).toHaveLength(2);
+    expect(mine.find((p) => p.wamid === "wamid.INBOUND-TEXT-1")).toMatchObject({ version: 1, type: "text", text: "Ya, saya datang", buttonPayload: null, contextWamid: ours.providerMessageId, contextMessageId: messageId });
+    expect(mine.find((p) => p.wamid === "wamid.INBOUND-BUTTON-1")).toMatchObject({ type: "button", buttonPayload: "CONFIRM", contextMessageId: null });
+    expect(events.some((e) => e.payload.wamid === "wamid.INBOUND-STRANGER")).toBe(false);
+  });
+
+  it("refuses an unsigned inbound message and records nothing", async () => {
+    const raw = JSON.stringify(inboundWebhook([{ from: "6281234567890", id: "wamid.FORGED", text: "2" }]));
+    const res = (await callWithBody(runtime, webhook.action, { path: "/api/whatsapp/webhook", body: raw, headers: { "Content-Type": "application/json" } })) as Response;
+    expect(res.status).toBe(401);
+    expect(await runtime.db.select().from(interactions).where(eq(interactions.sourceId, "wamid.FORGED"))).toHaveLength(0);
   });
 });

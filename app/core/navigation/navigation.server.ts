@@ -16,6 +16,7 @@ const coreNav: Record<PluginNavEntry["portal"], CoreNavEntry[]> = {
   staff: [
     { to: "/staff", label: "staff:nav.dashboard", permission: "core.dashboard.read", end: true },
     { to: "/staff/contacts", label: "staff:nav.contacts", permission: "core.contact.read" },
+    { to: "/staff/segments", label: "staff:nav.segments", permission: "core.segment.manage" },
     { to: "/staff/tasks", label: "staff:nav.tasks", permission: "core.task.manage" },
     { to: "/staff/tickets", label: "staff:nav.tickets", permission: "core.ticket.read" },
     { to: "/staff/partners", label: "staff:nav.partners", permission: "core.partner.read" },

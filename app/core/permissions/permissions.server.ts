@@ -9,6 +9,8 @@ export const corePermissions = {
   "core.contact.export": ["admin", "manager", "marketing"],
   "core.contact.import": ["admin", "manager"],
   "core.contact.merge": ["admin", "manager"],
+  "core.segment.manage": ["admin", "manager", "marketing"],
+  "core.campaign.send": ["admin", "manager", "marketing"],
   "core.interaction.log": ["admin", "manager", "agent"],
   "core.task.manage": ["admin", "manager", "agent", "marketing"],
   "core.ticket.read": ["admin", "manager", "agent"],

@@ -1,5 +1,6 @@
 // The plugin contract: what a plugin declares (manifest, pure data) and what its server part
 // contributes (behaviour). Plugins reach these types only through app/plugin-api.
+import type { SQL } from "drizzle-orm";
 import type { z } from "zod";
 
 export const portals = ["staff", "portal", "partner", "api"] as const;
@@ -46,7 +47,8 @@ export interface PluginManifest {
   roles?: string[];
   routes?: PluginRoute[];
   nav?: PluginNavEntry[];
-  settings?: { schema: z.ZodObject<z.ZodRawShape>; fields: PluginSettingField[] };
+  /** Settings an admin edits at /staff/settings/plugins/<id>; `defaults` are what applies until then. */
+  settings?: { schema: z.ZodObject<z.ZodRawShape>; fields: PluginSettingField[]; defaults?: Record<string, unknown> };
   events?: { emits?: string[]; handles?: string[] };
 }
 
@@ -97,6 +99,8 @@ export interface PluginServices {
   jobs: { send(name: string, data: Record<string, unknown>, options?: { db?: Database; startAfter?: Date | number; singletonKey?: string }): Promise<unknown> };
   /** Records a domain event in `db`'s transaction (outbox); delivered to handlers by a job. */
   emit(db: Database, name: string, payload: Record<string, unknown>): Promise<number>;
+  /** The public origin (APP_ORIGIN) for absolute links in messages, e.g. "https://crm.rs.example". */
+  appOrigin?: string;
 }
 export interface PluginHandlerContext extends HandlerContext {
   services: PluginServices;
@@ -160,12 +164,65 @@ export interface DashboardWidget {
   load: (ctx: ViewContext) => Promise<WidgetView>;
 }
 
+/** A segment rule's operator and value, already validated by the core for the field's type. */
+export type SegmentCondition =
+  | { op: "is" | "isNot" | "in"; values: string[] }
+  | { op: "eq" | "lt" | "lte" | "gt" | "gte"; value: number }
+  | { op: "between"; min: number; max: number }
+  | { op: "before" | "after"; date: string }
+  | { op: "withinDays" | "moreThanDaysAgo"; days: number };
+/** A field staff can build segments on; its condition is SQL on the contact id, computed live. */
+export interface SegmentField {
+  /** Unique within the plugin; the stored key is `<plugin-id>.<key>`. */
+  key: string;
+  /** i18n key in the plugin's namespace. */
+  label: string;
+  /** enum: is / is not / in; number and money (Rupiah): = < <= > >= between; date: before / after / within the last N days / more than N days ago. */
+  type: "enum" | "number" | "money" | "date";
+  /** Enum values with i18n keys in the plugin's namespace. */
+  options?: { value: string; label: string }[];
+  /** Enum values that are data (e.g. tier names), shown as they are; used instead of `options`. */
+  loadOptions?: (db: Database) => Promise<{ value: string; label: string }[]>;
+  permission?: string;
+  /** A boolean SQL condition, e.g. sql`${contactId} in (select contact_id from … where …)`. */
+  condition: (condition: SegmentCondition, ctx: { contactId: SQL }) => SQL;
+}
+
 /**
  * A request another plugin may make through the core and wait for (e.g. a till's voucher check):
  * named `<plugin-id>.<resource>.<verb>`, input validated by the provider, result plain JSON.
  * The caller never imports the provider; the core finds the enabled plugin that offers it.
  */
 export type PluginCommand = (input: unknown, ctx: PluginHandlerContext) => Promise<unknown>;
+
+/** One search parameter a FHIR resource provider answers (its FHIR SearchParameter type). */
+export interface FhirSearchParam {
+  name: string;
+  type: "token" | "reference" | "date" | "string" | "number" | "uri";
+  documentation?: string;
+}
+/** A FHIR R4 resource as plain JSON. */
+export type FhirResource = { resourceType: string; id: string } & Record<string, unknown>;
+export interface FhirContext {
+  db: Database;
+  /** The API's base, e.g. `https://crm.example/fhir/r4`, for full URLs. */
+  baseUrl: string;
+}
+/** A search: the declared parameters that were given (each may repeat), and the page wanted. */
+export interface FhirSearch {
+  params: Record<string, string[]>;
+  count: number;
+  offset: number;
+}
+/**
+ * Read-only FHIR R4 for one resource type, served by the core at /fhir/r4/<type>. Return plain
+ * JSON with dateTimes in UTC; throw FhirSearchError (plugin-api/server) for a bad parameter value.
+ */
+export interface FhirResourceProvider {
+  searchParams: FhirSearchParam[];
+  read: (id: string, ctx: FhirContext) => Promise<FhirResource | null>;
+  search: (query: FhirSearch, ctx: FhirContext) => Promise<{ total: number; resources: FhirResource[] }>;
+}
 
 export interface PluginServer {
   /** Event name -> handler. */
@@ -176,6 +233,10 @@ export interface PluginServer {
   contactPanels?: ContactPanel[];
   timeline?: TimelineSource[];
   dashboardWidgets?: DashboardWidget[];
+  /** Fields for the core's contact segments (see SegmentField). */
+  segmentFields?: SegmentField[];
+  /** FHIR resource type (e.g. "Appointment") -> its read-only provider; gone when the plugin is disabled. */
+  fhirResources?: Record<string, FhirResourceProvider>;
   /** Adds demo data; must be idempotent. */
   seed?: (ctx: JobContext) => Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Synchronous requests between plugins through the core: the caller names a command, the core
 // finds the enabled plugin that offers it and runs it with the same context as an event handler.
+// A name has at most one provider: PluginRegistry.load refuses two plugins offering the same name.
 import type { Database } from "../../../db/client.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
 

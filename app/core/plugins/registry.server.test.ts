@@ -64,6 +64,17 @@ describe("manifest validation at start-up", () => {
     ]);
   });
 
+  it("stops the start when two plugins offer the same command, naming both", async () => {
+    const offering = (id: string): InstalledPlugin => ({
+      ...plugin({ id }),
+      server: async () => ({ default: { commands: { "shared.voucher.check": async () => ({}), [`${id}.own.check`]: async () => ({}) } } }),
+    });
+    const load = PluginRegistry.load([offering("example"), plugin({ id: "quiet" }), offering("other")]);
+    await expect(load).rejects.toBeInstanceOf(PluginManifestError);
+    await expect(load).rejects.toThrow('command "shared.voucher.check" is offered by more than one plugin: example, other');
+    await expect(PluginRegistry.load([offering("example"), plugin({ id: "quiet" })])).resolves.toBeInstanceOf(PluginRegistry);
+  });
+
   it("stops the start with one error listing every problem", async () => {
     const load = PluginRegistry.load([plugin({ requires: ["nope"] }), plugin()]);
     await expect(load).rejects.toBeInstanceOf(PluginManifestError);

@@ -11,11 +11,13 @@ import type {
   HandlerContext,
   PluginServices,
   DashboardWidget,
+  FhirResourceProvider,
   InstalledPlugin,
   PluginManifest,
   PluginNavEntry,
   PluginServer,
   Portal,
+  SegmentField,
   TimelineSource,
 } from "./contract.ts";
 
@@ -38,10 +40,11 @@ export class PluginDependencyError extends Error {
 
 // Paths the core itself owns below each portal; a plugin may not take them.
 const reservedPaths: Record<Portal, string[]> = {
-  staff: ["", "login", "contacts", "partners", "settings", "mailbox"],
+  staff: ["", "login", "contacts", "partners", "settings", "mailbox", "segments"],
   portal: ["", "login", "register", "verify", "profile", "password"],
   partner: ["", "login", "invitation", "users"],
-  api: [],
+  // /api/fhir would read like the FHIR API, which the core serves at /fhir/r4
+  api: ["fhir"],
 };
 
 function lookup(resources: Record<string, unknown>, key: string): unknown {
@@ -108,6 +111,34 @@ export function validateManifests(installed: InstalledPlugin[]): string[] {
   return problems;
 }
 
+/**
+ * A command name must have one provider (ADR 008): two installed plugins offering the same name stop
+ * the start, whether or not both are enabled now, so enabling one later can never make it ambiguous.
+ */
+export function validateCommands(plugins: LoadedPlugin[]): string[] {
+  const providers = new Map<string, string[]>();
+  for (const p of plugins) for (const name of Object.keys(p.server.commands ?? {})) providers.set(name, [...(providers.get(name) ?? []), p.manifest.id]);
+  return [...providers].filter(([, ids]) => ids.length > 1).map(([name, ids]) => `command "${name}" is offered by more than one plugin: ${ids.join(", ")}`);
+}
+
+// FHIR resource types the core serves itself; a plugin may not offer them.
+const coreFhirTypes = ["Patient"];
+
+/** A FHIR type offered twice, or one the core owns, is a start-up error like a clashing route. */
+function fhirTypeProblems(plugins: { manifest: PluginManifest; server: PluginServer }[]): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>(coreFhirTypes.map((t) => [t, "core"]));
+  for (const p of plugins) {
+    for (const type of Object.keys(p.server.fhirResources ?? {})) {
+      if (!/^[A-Z][A-Za-z]+$/.test(type)) problems.push(`${p.manifest.id}: FHIR resource type "${type}" is not a resource type name`);
+      const owner = owners.get(type);
+      if (owner) problems.push(`${p.manifest.id}: FHIR resource type "${type}" is already served by ${owner}`);
+      owners.set(type, p.manifest.id);
+    }
+  }
+  return problems;
+}
+
 export interface LoadedPlugin {
   manifest: PluginManifest;
   server: PluginServer;
@@ -130,6 +161,10 @@ export class PluginRegistry {
     const plugins = await Promise.all(
       installed.map(async (p) => ({ manifest: p.manifest, server: p.server ? (await p.server()).default : {} })),
     );
+    const commandProblems = validateCommands(plugins);
+    if (commandProblems.length) throw new PluginManifestError(commandProblems);
+    const fhirProblems = fhirTypeProblems(plugins);
+    if (fhirProblems.length) throw new PluginManifestError(fhirProblems);
     return new PluginRegistry(installed, plugins);
   }
 
@@ -261,6 +296,21 @@ export class PluginRegistry {
 
   dashboardWidgets(enabled: string[], permissions: ReadonlySet<string>): (DashboardWidget & { pluginId: string })[] {
     return this.contributions((s) => s.dashboardWidgets, enabled, permissions);
+  }
+
+  /** Segment fields of enabled plugins the user may see, keyed `<plugin-id>.<key>`. */
+  segmentFields(enabled: string[], permissions: ReadonlySet<string>): (SegmentField & { pluginId: string })[] {
+    return this.contributions((s) => s.segmentFields, enabled, permissions).map((f) => ({ ...f, key: `${f.pluginId}.${f.key}` }));
+  }
+
+  /** FHIR resource type -> provider, of the enabled plugins only (the core serves Patient itself). */
+  fhirResources(enabled: string[]): Map<string, FhirResourceProvider & { pluginId: string }> {
+    const out = new Map<string, FhirResourceProvider & { pluginId: string }>();
+    for (const p of this.plugins) {
+      if (!enabled.includes(p.manifest.id)) continue;
+      for (const [type, provider] of Object.entries(p.server.fhirResources ?? {})) out.set(type, { ...provider, pluginId: p.manifest.id });
+    }
+    return out;
   }
 
   /** Every event handler, tagged with its plugin, for the event bus; `services` is handed to each run. */

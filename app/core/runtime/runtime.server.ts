@@ -7,9 +7,11 @@ import { registerNamespaces } from "../i18n/i18n.server.ts";
 import { createJobQueue, type JobQueue } from "../jobs/job-queue.server.ts";
 import type { Logger } from "../logging/logger.server.ts";
 import { createEmailTransport, deliverEmail, emailMaxAttempts, sendMessageQueue, type EmailTransport } from "../messaging/email.server.ts";
+import { deliverUserNotice, userNoticeQueue } from "../messaging/user-notices.server.ts";
 import { deliverWhatsApp, whatsappMaxAttempts, whatsappRetryDelaySeconds, whatsappSendQueue } from "../messaging/whatsapp.server.ts";
 import type { InstalledPlugin, PluginServices } from "../plugins/contract.ts";
 import { PluginRegistry } from "../plugins/registry.server.ts";
+import { campaignBatchQueue, runCampaignBatch } from "../segments/segment-campaigns.server.ts";
 import { sendSurvey, surveySendQueue } from "../surveys/surveys.server.ts";
 import { remindDueTasks, taskReminderCron, taskReminderQueue } from "../tasks/task-reminders.server.ts";
 import { closeStaleResolvedTickets, ticketAutoCloseCron, ticketAutoCloseQueue } from "../tickets/ticket-auto-close.server.ts";
@@ -50,7 +52,7 @@ export async function startRuntime(options: StartOptions): Promise<AppRuntime> {
     await registry.sync(database.db, config.initialPlugins);
     const jobs = createJobQueue(database, { logger, workers: options.workers, pollingIntervalSeconds: options.pollingIntervalSeconds });
     // plugins' handlers and jobs get the queue and the bus (the bus is created below; emit reads it late)
-    const services: PluginServices = { jobs, emit: (db, name, payload) => bus.emit(db, name, payload) };
+    const services: PluginServices = { jobs, emit: (db, name, payload) => bus.emit(db, name, payload), appOrigin: config.appOrigin };
     const bus: EventBus = createEventBus({
       handle: database,
       jobs,
@@ -80,6 +82,13 @@ export async function startRuntime(options: StartOptions): Promise<AppRuntime> {
       retryDelay: 30,
       retryBackoff: true,
     });
+    // work notices to staff and partner users (plugin-api notifyUsers): recipients and e-mails made here
+    jobs.define(userNoticeQueue, async (data, ctx) => void (await deliverUserNotice(ctx.db, { jobs, config }, data)), {
+      retryLimit: 5,
+      retryDelay: 30,
+      retryBackoff: true,
+    });
+    jobs.define(campaignBatchQueue, async (data, ctx) => void (await runCampaignBatch(ctx.db, jobs, String(data.campaignId))), { retryLimit: 5, retryDelay: 30, retryBackoff: true });
     for (const job of registry.jobs()) {
       jobs.define(job.queue, (data, ctx) => job.run(data, { ...ctx, services }), { cron: job.cron, isActive: () => registry.isEnabled(database.db, job.pluginId) });
     }

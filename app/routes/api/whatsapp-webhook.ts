@@ -1,5 +1,5 @@
 // The WhatsApp Business Cloud API webhook: GET for Meta's subscription handshake, POST for signed
-// delivery-status callbacks. A machine endpoint: no session, no cookies, answered fast.
+// delivery-status callbacks and inbound messages (emitted as core.whatsapp.received). A machine endpoint: no session, no cookies, answered fast.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleWhatsAppWebhook, maxWebhookBytes, verifyWebhookSubscription } from "../../core/messaging/whatsapp-webhook.server.ts";
 
@@ -16,7 +16,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // the signature covers the exact bytes Meta sent: read them raw, never re-serialise parsed JSON
   const raw = new Uint8Array(await request.arrayBuffer());
   if (raw.byteLength > maxWebhookBytes) return text("Payload Too Large", 413);
-  const outcome = await handleWhatsAppWebhook(context.runtime.db, raw, request.headers.get("X-Hub-Signature-256"));
+  const outcome = await handleWhatsAppWebhook(context.runtime.db, raw, request.headers.get("X-Hub-Signature-256"), {
+    emit: (db, name, payload) => context.runtime.bus.emit(db, name, payload),
+  });
   if (outcome.status === 401) return text("Invalid signature", 401);
   if (outcome.status === 400) return text("Bad Request", 400);
   return text("OK", 200);

@@ -1,8 +1,8 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
-import { listDuplicatePairs } from "../../core/contacts/contact-duplicates.server.ts";
+import { dismissDuplicatePair, listDuplicatePairs } from "../../core/contacts/contact-duplicates.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
@@ -23,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     language: context.language,
     canImport: hasPermission(context.auth, "core.contact.import"),
     merged: /^[0-9a-f-]{36}$/i.test(url.searchParams.get("merged") ?? "") ? url.searchParams.get("merged") : null,
+    dismissed: url.searchParams.get("notice") === "dismissed",
     pairs: pairs.map((p) => {
       // the older record is suggested as the one to keep; the merge screen can swap them
       const [keep, merge] = p.a.createdAt <= p.b.createdAt ? [p.a, p.b] : [p.b, p.a];
@@ -32,8 +33,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** "Not the same person": the pair leaves the list for good; the page stays where it was. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requireStaff(context, request, "core.contact.merge");
+  const form = await request.formData();
+  const result = await dismissDuplicatePair(context.runtime.db, actor, String(form.get("a") ?? ""), String(form.get("b") ?? ""));
+  if (!result.ok) return data({ error: `duplicates.errors.${result.error}` }, { status: 400 });
+  const after = new URL(request.url).searchParams.get("after");
+  return redirect(`/staff/contacts/duplicates?notice=dismissed${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+}
+
 export default function Duplicates() {
-  const { pairs, next, language, canImport, merged } = useLoaderData<typeof loader>();
+  const { pairs, next, language, canImport, merged, dismissed } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
   const [params] = useSearchParams();
   const { t } = useTranslation("staff");
   return (
@@ -45,6 +58,16 @@ export default function Duplicates() {
       {merged ? (
         <div className="alert success" role="status">
           {t("duplicates.merge.done")} <Link to={`/staff/contacts/${merged}`}>{t("duplicates.merge.viewKept")}</Link>
+        </div>
+      ) : null}
+      {dismissed ? (
+        <div className="alert success" role="status">
+          {t("duplicates.dismiss.done")}
+        </div>
+      ) : null}
+      {actionData?.error ? (
+        <div className="alert error" role="alert">
+          {t(actionData.error)}
         </div>
       ) : null}
       <p className="muted">{t("duplicates.intro")}</p>
@@ -90,9 +113,23 @@ export default function Duplicates() {
                   </span>
                 </td>
                 <td data-label={t("duplicates.columns.action")}>
-                  <Link className="button secondary" to={`/staff/contacts/merge?keep=${p.keep.id}&merge=${p.merge.id}`}>
-                    {t("duplicates.compare")}
-                  </Link>
+                  <span className="actions">
+                    <Link className="button secondary" to={`/staff/contacts/merge?keep=${p.keep.id}&merge=${p.merge.id}`}>
+                      {t("duplicates.compare")}
+                    </Link>
+                    <Form method="post">
+                      <input type="hidden" name="a" value={p.keep.id} />
+                      <input type="hidden" name="b" value={p.merge.id} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        disabled={navigation.state === "submitting"}
+                        aria-label={t("duplicates.dismiss.label", { first: p.keep.fullName, second: p.merge.fullName })}
+                      >
+                        {t("duplicates.dismiss.button")}
+                      </button>
+                    </Form>
+                  </span>
                 </td>
               </tr>
             ))}

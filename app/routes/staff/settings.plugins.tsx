@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
@@ -53,6 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       version: manifest.version,
       requires: manifest.requires.map((id) => ({ id, name: pluginName(runtime, language, id), enabled: enabled.has(id) })),
       enabled: enabled.has(manifest.id),
+      hasSettings: Boolean(manifest.settings),
     })),
   };
 }
@@ -138,18 +139,25 @@ export default function PluginsSettings() {
                   <span className={`badge ${p.enabled ? "ok" : "off"}`}>{p.enabled ? t("plugins.status.enabled") : t("plugins.status.disabled")}</span>
                 </td>
                 <td data-label={t("plugins.list.actions")}>
-                  <Form method="post">
-                    <input type="hidden" name="pluginId" value={p.id} />
-                    {p.enabled ? (
-                      <button type="submit" name="intent" value="disable" className="danger" disabled={busy === p.id} aria-label={t("plugins.disableLabel", { plugin: p.name })}>
-                        {t("plugins.disable")}
-                      </button>
-                    ) : (
-                      <button type="submit" name="intent" value="enable" className="primary" disabled={busy === p.id} aria-label={t("plugins.enableLabel", { plugin: p.name })}>
-                        {t("plugins.enable")}
-                      </button>
-                    )}
-                  </Form>
+                  <span className="actions">
+                    {p.hasSettings ? (
+                      <Link className="button secondary" to={`/staff/settings/plugins/${p.id}`} aria-label={t("plugins.settings.linkLabel", { plugin: p.name })}>
+                        {t("plugins.settings.link")}
+                      </Link>
+                    ) : null}
+                    <Form method="post">
+                      <input type="hidden" name="pluginId" value={p.id} />
+                      {p.enabled ? (
+                        <button type="submit" name="intent" value="disable" className="danger" disabled={busy === p.id} aria-label={t("plugins.disableLabel", { plugin: p.name })}>
+                          {t("plugins.disable")}
+                        </button>
+                      ) : (
+                        <button type="submit" name="intent" value="enable" className="primary" disabled={busy === p.id} aria-label={t("plugins.enableLabel", { plugin: p.name })}>
+                          {t("plugins.enable")}
+                        </button>
+                      )}
+                    </Form>
+                  </span>
                 </td>
               </tr>
             ))}

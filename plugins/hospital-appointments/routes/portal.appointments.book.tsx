@@ -4,11 +4,12 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../../app/plugin-api/server.ts";
 import { formatDateTime, PageHeader } from "../../../app/plugin-api/ui.ts";
-import { bookSchema } from "../appointment-forms.ts";
+import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
 import { appointmentSettings, bookAppointment, myVisits } from "../booking.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
+import { joinWaitlist } from "../waitlist.server.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
@@ -27,7 +28,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireCustomer(context, request);
-  const submission = parseWithZod(await request.formData(), { schema: bookSchema });
+  const form = await request.formData();
+  if (form.get("intent") === "waitlist") {
+    const joining = parseWithZod(form, { schema: joinWaitlistSchema });
+    if (joining.status !== "success") return data({ error: "invalid" }, { status: 400 });
+    const joined = await joinWaitlist(context.runtime.db, actor, { ...joining.value, contactId: actor.contactId });
+    if (!joined.ok) return data({ error: joined.error }, { status: joined.error === "notFound" ? 404 : 409 });
+    return redirect("/portal/appointments?waitlisted=1");
+  }
+  const submission = parseWithZod(form, { schema: bookSchema });
   if (submission.status !== "success") return data({ error: "invalid" }, { status: 400 });
   const v = submission.value;
   const result = await bookAppointment(context.runtime.db, servicesOf(context), actor, {
@@ -61,7 +70,7 @@ export default function BookAppointment() {
           {t(`errors.${actionData.error}`)}
         </div>
       ) : null}
-      <BookingPicker picker={picker} hidden={rescheduling ? { reschedule: rescheduling.id, rescheduleId: rescheduling.id } : {}} language={language} />
+      <BookingPicker picker={picker} hidden={rescheduling ? { reschedule: rescheduling.id, rescheduleId: rescheduling.id } : {}} language={language} waitlist={rescheduling ? undefined : "portal"} />
     </>
   );
 }

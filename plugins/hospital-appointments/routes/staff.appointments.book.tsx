@@ -5,11 +5,12 @@ import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../../app/plugin-api/server.ts";
 import { contacts } from "../../../app/plugin-api/schema.ts";
 import { PageHeader } from "../../../app/plugin-api/ui.ts";
-import { bookSchema } from "../appointment-forms.ts";
+import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
 import { appointmentSettings, bookAppointment } from "../booking.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
+import { joinWaitlist } from "../waitlist.server.ts";
 import { eq } from "drizzle-orm";
 
 export const handle = { i18n: ["hospital-appointments"] };
@@ -30,8 +31,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.appointment.manage");
-  const submission = parseWithZod(await request.formData(), { schema: bookSchema });
-  if (submission.status !== "success" || !submission.value.contactId) return data({ error: "invalid" }, { status: 400 });
+  const form = await request.formData();
+  if (form.get("intent") === "waitlist") {
+    const joining = parseWithZod(form, { schema: joinWaitlistSchema });
+    if (joining.status !== "success" || !joining.value.contactId) return data({ error: "invalid" as string | null, joined: false }, { status: 400 });
+    const joined = await joinWaitlist(context.runtime.db, actor, { ...joining.value, contactId: joining.value.contactId });
+    if (!joined.ok) return data({ error: joined.error as string | null, joined: false }, { status: joined.error === "notFound" ? 404 : 409 });
+    return { error: null, joined: true };
+  }
+  const submission = parseWithZod(form, { schema: bookSchema });
+  if (submission.status !== "success" || !submission.value.contactId) return data({ error: "invalid" as string | null, joined: false }, { status: 400 });
   const v = submission.value;
   const [sourceType, sourceId] = v.source ? v.source.split(":") : [null, null];
   const result = await bookAppointment(context.runtime.db, servicesOf(context), actor, {
@@ -44,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     sourceId,
     note: v.note ?? null,
   });
-  if (!result.ok) return data({ error: result.error }, { status: result.error === "notFound" ? 404 : 409 });
+  if (!result.ok) return data({ error: result.error as string | null, joined: false }, { status: result.error === "notFound" ? 404 : 409 });
   return redirect(`/staff/appointments?branch=${result.appointment.branchId}&date=${result.appointment.localDate}`);
 }
 
@@ -70,12 +79,17 @@ export default function StaffBook() {
         <Link to={`/staff/contacts/${contact.id}`}>{t("staff.bookFor", { name: contact.fullName })}</Link>
       </PageHeader>
       {source ? <p className="alert info">{t("staff.fromReferral")}</p> : null}
+      {actionData?.joined ? (
+        <div className="alert success" role="status">
+          {t("staff.waitlist.joined")}
+        </div>
+      ) : null}
       {actionData?.error ? (
         <div className="alert error" role="alert">
           {t(`errors.${actionData.error}`)}
         </div>
       ) : null}
-      <BookingPicker picker={picker} hidden={hidden} language={language} />
+      <BookingPicker picker={picker} hidden={hidden} language={language} waitlist="staff" />
     </>
   );
 }

@@ -107,6 +107,7 @@ export default function DayView() {
                 <td data-label={t("staff.columns.doctor")}>{v.practitionerName}</td>
                 <td data-label={t("staff.columns.status")}>
                   <span className={`badge status-${v.status}`}>{t(`status.${v.status}`)}</span>
+                  {v.confirmedAt && v.status === "booked" ? <span className="badge ok">{t("staff.confirmed")}</span> : null}
                 </td>
                 {canManage ? (
                   <td data-label={t("staff.columns.actions")}>

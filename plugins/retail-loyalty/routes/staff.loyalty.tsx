@@ -27,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     kpis,
     canEnrol: hasPermission(context.auth, "retail-loyalty.member.manage"),
     canAdjust: hasPermission(context.auth, "retail-loyalty.points.adjust"),
+    canManageProgram: hasPermission(context.auth, "retail-loyalty.program.manage"),
   };
 }
 
@@ -56,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function LoyaltyProgramme() {
-  const { q, searched, contact, program, kpis, canEnrol, canAdjust } = useLoaderData<typeof loader>();
+  const { q, searched, contact, program, kpis, canEnrol, canAdjust, canManageProgram } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation("retail-loyalty");
   const lang = i18n.language === "en" ? "en" : "id";
@@ -64,6 +65,11 @@ export default function LoyaltyProgramme() {
   return (
     <>
       <PageHeader title={t("staff.title")} />
+      {canManageProgram ? (
+        <p>
+          <a href="/staff/loyalty-settings">{t("staff.settingsLink")}</a>
+        </p>
+      ) : null}
       {kpis ? (
         <div className="grid four">
           <section className="card">

@@ -2,9 +2,6 @@
 // validation and idempotency; this page shows progress (refreshing while running) and row errors.
 import {
   data,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -15,7 +12,7 @@ import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../../app/plugin-api/server.ts";
 import { PageHeader, formatDateTime, formatNumber } from "../../../app/plugin-api/ui.ts";
 import { listConnections } from "../connections.server.ts";
-import { createImport, importErrors, listImports, maxImportFileBytes, maxImportSales, parseSalesFile } from "../sale-import.server.ts";
+import { importErrors, listImports, maxImportFileBytes, maxImportSales, receiveImportUpload } from "../sale-import.server.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
 export const meta: MetaFunction = () => [{ title: "Impor penjualan · Sales import · Nusa CRM" }];
@@ -42,24 +39,54 @@ type Result = { error?: string; values?: Record<string, number>; queued?: { file
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, PERMISSION);
   const fail = (error: string, status = 400, values?: Record<string, number>) => data<Result>({ error: `imports.errors.${error}`, values }, { status });
-  if (Number(request.headers.get("Content-Length") ?? 0) > maxImportFileBytes + 64 * 1024) return fail("tooLarge", 413, { mb: maxImportFileBytes / 1024 / 1024 });
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxImportFileBytes }));
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return fail("tooLarge", 413, { mb: maxImportFileBytes / 1024 / 1024 });
-    throw error;
-  }
-  const file = form.get("file");
-  if (!file || typeof file === "string" || file.size === 0) return fail("noFile");
-  const parsed = parseSalesFile(file.name, new Uint8Array(await file.arrayBuffer()));
-  if (!parsed.ok) return fail(parsed.error, 400, { max: maxImportSales });
   const { db, jobs } = context.runtime;
-  const created = await createImport(db, actor, { connectionId: String(form.get("connectionId") ?? ""), fileName: file.name, rows: parsed.rows });
-  if (!created.ok) return fail(created.error);
-  await jobs.send("retail-pos.import-sales", { importId: created.id });
-  return data<Result>({ queued: { file: file.name, count: parsed.rows.length } });
+  const received = await receiveImportUpload(db, actor, request);
+  if (!received.ok) return fail(received.error, received.error === "tooLarge" ? 413 : 400, received.error === "tooLarge" ? { mb: maxImportFileBytes / 1024 / 1024 } : { max: maxImportSales });
+  await jobs.send("retail-pos.import-sales", { importId: received.id });
+  return data<Result>({ queued: { file: received.fileName, count: received.count } });
 }
+
+// Sample files in the page's language: the same content a till would export (Indonesian column
+// names in id, the API's names in en); a sale of two items, then a partial refund of it.
+export const importSamples = {
+  id: {
+    csv: [
+      "Jenis;No Struk;Struk Asal;Waktu;Kartu Member;No HP;SKU;Nama Barang;Qty;Harga;Diskon;Total;Pembayaran;Alasan",
+      "penjualan;TK01-000123;;2026-11-20T09:15:00+07:00;RK100001;;DPR-001;Wajan 28 cm;1;185000;;;qris;",
+      "penjualan;TK01-000123;;2026-11-20T09:15:00+07:00;RK100001;;KBR-004;Sapu ijuk;2;32000;4000;;qris;",
+      "penjualan;TK01-000124;;2026-11-20T09:20:00+07:00;;0812-3456-7890;PLS-010;Ember 10 L;1;27500;;;cash;",
+      "retur;TK01-R-0007;TK01-000123;2026-11-21T10:00:00+07:00;;;;;;;;60000;;sapu patah",
+    ].join("\n"),
+  },
+  en: {
+    csv: [
+      "type,receiptNumber,originalReceiptNumber,occurredAt,memberCard,phone,sku,name,quantity,unitPrice,discount,total,paymentMethod,reason",
+      "sale,TK01-000123,,2026-11-20T09:15:00+07:00,RK100001,,DPR-001,Frying pan 28 cm,1,185000,,,qris,",
+      "sale,TK01-000123,,2026-11-20T09:15:00+07:00,RK100001,,KBR-004,Broom,2,32000,4000,,qris,",
+      "sale,TK01-000124,,2026-11-20T09:20:00+07:00,,0812-3456-7890,PLS-010,Bucket 10 L,1,27500,,,cash,",
+      "refund,TK01-R-0007,TK01-000123,2026-11-21T10:00:00+07:00,,,,,,,,60000,,broken broom",
+    ].join("\n"),
+  },
+};
+export const importSampleJson = JSON.stringify(
+  [
+    {
+      receiptNumber: "TK01-000123",
+      occurredAt: "2026-11-20T09:15:00+07:00",
+      customer: { memberCard: "RK100001" },
+      lines: [
+        { sku: "DPR-001", quantity: 1, unitPrice: 185000 },
+        { sku: "KBR-004", quantity: 2, unitPrice: 32000, discount: 4000 },
+      ],
+      total: 245000,
+      paymentMethod: "qris",
+    },
+    { type: "refund", receiptNumber: "TK01-R-0007", originalReceiptNumber: "TK01-000123", occurredAt: "2026-11-21T10:00:00+07:00", total: 60000, reason: "sapu patah" },
+  ],
+  null,
+  2,
+);
+const dataUrl = (type: string, content: string) => `data:${type};charset=utf-8,${encodeURIComponent(content)}`;
 
 export default function SalesImports() {
   const { connections, imports, errors } = useLoaderData<typeof loader>();
@@ -174,6 +201,29 @@ export default function SalesImports() {
           </table>
         </section>
       ) : null}
+      <section className="card" aria-labelledby="import-format">
+        <h2 id="import-format">{t("imports.format.title")}</h2>
+        <p>{t("imports.format.csv")}</p>
+        <ul>
+          {(["type", "receipt", "original", "time", "customer", "lines", "total", "payment"] as const).map((k) => (
+            <li key={k}>{t(`imports.format.columns.${k}`)}</li>
+          ))}
+        </ul>
+        <p>{t("imports.format.refunds")}</p>
+        <p>{t("imports.format.json")}</p>
+        <details>
+          <summary>{t("imports.format.sample")}</summary>
+          <pre className="mail message-body">{importSamples[lang].csv}</pre>
+        </details>
+        <div className="row-actions">
+          <a href={dataUrl("text/csv", importSamples[lang].csv)} download={lang === "id" ? "contoh-penjualan.csv" : "sample-sales.csv"}>
+            {t("imports.format.sampleCsv")}
+          </a>
+          <a href={dataUrl("application/json", importSampleJson)} download={lang === "id" ? "contoh-penjualan.json" : "sample-sales.json"}>
+            {t("imports.format.sampleJson")}
+          </a>
+        </div>
+      </section>
     </>
   );
 }

@@ -1,0 +1,149 @@
+// Patient, served by the core from contacts. Identifiers follow SATUSEHAT: NIK under
+// https://fhir.kemkes.go.id/id/nik. Merged contacts are never shown: the kept one carries their data.
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+import { contactIdentifiers, contacts } from "../../../db/schema/index.ts";
+import type { FhirContext, FhirResource, FhirResourceProvider, FhirSearch } from "../plugins/contract.ts";
+import { anyOf, dateCondition, FhirSearchError, fhirInstant, isFhirId, orValues, parseDateParam, parseToken } from "./fhir-search.server.ts";
+
+/** Identifier systems: SATUSEHAT's NIK, and ours for the BPJS card number (SATUSEHAT defines none yet). */
+export const identifierSystemUris = {
+  nik: "https://fhir.kemkes.go.id/id/nik",
+  bpjs: "https://nusa-crm.id/fhir/sid/bpjs-card-number",
+} as const;
+type PatientSystem = keyof typeof identifierSystemUris;
+const systemOfUri = new Map<string, PatientSystem>(Object.entries(identifierSystemUris).map(([k, v]) => [v, k as PatientSystem]));
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type ContactRow = Pick<
+  typeof contacts.$inferSelect,
+  "id" | "fullName" | "email" | "phone" | "birthDate" | "gender" | "address" | "city" | "preferredLocale" | "updatedAt"
+>;
+
+const columns = {
+  id: contacts.id,
+  fullName: contacts.fullName,
+  email: contacts.email,
+  phone: contacts.phone,
+  birthDate: contacts.birthDate,
+  gender: contacts.gender,
+  address: contacts.address,
+  city: contacts.city,
+  preferredLocale: contacts.preferredLocale,
+  updatedAt: contacts.updatedAt,
+};
+
+function toPatient(c: ContactRow, identifiers: { system: string; value: string }[]): FhirResource {
+  const telecom = [
+    c.phone ? { system: "phone", value: c.phone, use: "mobile" } : null,
+    c.email ? { system: "email", value: c.email, use: "home" } : null,
+  ].filter((x) => x !== null);
+  return {
+    resourceType: "Patient",
+    id: c.id,
+    meta: { lastUpdated: fhirInstant(c.updatedAt) },
+    identifier: identifiers
+      .filter((i): i is { system: PatientSystem; value: string } => i.system in identifierSystemUris)
+      .map((i) => ({ use: "official", system: identifierSystemUris[i.system], value: i.value })),
+    active: true,
+    name: [{ use: "official", text: c.fullName }],
+    ...(telecom.length ? { telecom } : {}),
+    ...(c.gender ? { gender: c.gender } : {}),
+    ...(c.birthDate ? { birthDate: c.birthDate } : {}),
+    ...(c.address || c.city
+      ? { address: [{ use: "home", ...(c.address ? { line: [c.address], text: c.address } : {}), ...(c.city ? { city: c.city } : {}), country: "ID" }] }
+      : {}),
+    communication: [{ language: { coding: [{ system: "urn:ietf:bcp:47", code: c.preferredLocale === "en" ? "en" : "id" }] }, preferred: true }],
+  };
+}
+
+async function identifiersOf(db: Database, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { system: string; value: string }[]>();
+  const rows = await db
+    .select({ contactId: contactIdentifiers.contactId, system: contactIdentifiers.system, value: contactIdentifiers.value })
+    .from(contactIdentifiers)
+    .where(and(inArray(contactIdentifiers.contactId, ids), inArray(contactIdentifiers.system, ["nik", "bpjs"])))
+    // NIK first: the identifier SATUSEHAT matches patients by
+    .orderBy(desc(contactIdentifiers.system));
+  const out = new Map<string, { system: string; value: string }[]>();
+  for (const r of rows) out.set(r.contactId, [...(out.get(r.contactId) ?? []), r]);
+  return out;
+}
+
+function escapeLike(value: string) {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function identifierCondition(raw: string): SQL {
+  const { system, code } = parseToken(raw);
+  if (!code) throw new FhirSearchError(`identifier "${raw}" needs a value`);
+  let systems: PatientSystem[];
+  if (system === undefined) systems = ["nik", "bpjs"];
+  else {
+    const known = system ? systemOfUri.get(system) : undefined;
+    // an identifier system we do not hold matches nobody
+    if (!known) return sql`false`;
+    systems = [known];
+  }
+  return sql`exists (select 1 from ${contactIdentifiers} ci where ci.contact_id = ${contacts.id}
+    and ci.system in ${sql.raw(`(${systems.map((s) => `'${s}'`).join(",")})`)} and ci.value = ${code.replace(/\s/g, "")})`;
+}
+
+function conditions(params: FhirSearch["params"]): SQL[] {
+  const where: SQL[] = [isNull(contacts.mergedIntoId)];
+  for (const raw of params._id ?? []) {
+    const ids = orValues(raw).filter((v) => uuidPattern.test(v));
+    where.push(ids.length ? inArray(contacts.id, ids) : sql`false`);
+  }
+  for (const raw of params.identifier ?? []) where.push(anyOf(orValues(raw), identifierCondition) ?? sql`false`);
+  for (const raw of params.name ?? []) {
+    const c = anyOf(orValues(raw), (v) => {
+      // FHIR string search: the name or one of its words starts with the value, case-insensitively
+      const like = escapeLike(v);
+      return or(sql`${contacts.fullName} ilike ${`${like}%`}`, sql`${contacts.fullName} ilike ${`% ${like}%`}`);
+    });
+    if (c) where.push(c);
+  }
+  for (const raw of params.gender ?? []) {
+    const values = orValues(raw).filter((v) => v === "female" || v === "male");
+    where.push(values.length ? inArray(contacts.gender, values as ("female" | "male")[]) : sql`false`);
+  }
+  for (const raw of params.birthdate ?? []) {
+    where.push(dateCondition(sql`(${contacts.birthDate}::timestamp at time zone 'UTC')`, parseDateParam(raw)));
+  }
+  return where;
+}
+
+async function readPatient(id: string, ctx: FhirContext) {
+  if (!isFhirId(id) || !uuidPattern.test(id)) return null;
+  const [row] = await ctx.db.select(columns).from(contacts).where(and(eq(contacts.id, id), isNull(contacts.mergedIntoId)));
+  if (!row) return null;
+  return toPatient(row, (await identifiersOf(ctx.db, [row.id])).get(row.id) ?? []);
+}
+
+async function searchPatients(query: FhirSearch, ctx: FhirContext) {
+  const where = and(...conditions(query.params));
+  const [[{ total }], rows] = await Promise.all([
+    ctx.db.select({ total: count() }).from(contacts).where(where),
+    ctx.db.select(columns).from(contacts).where(where).orderBy(asc(contacts.fullName), asc(contacts.id)).limit(query.count).offset(query.offset),
+  ]);
+  const ids = await identifiersOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return { total: Number(total), resources: rows.map((r) => toPatient(r, ids.get(r.id) ?? [])) };
+}
+
+/** The core's Patient provider. */
+export const patientProvider: FhirResourceProvider = {
+  searchParams: [
+    { name: "_id", type: "token", documentation: "Logical id" },
+    { name: "identifier", type: "token", documentation: `NIK (${identifierSystemUris.nik}|<16 digits>) or BPJS card number (${identifierSystemUris.bpjs}|<13 digits>)` },
+    { name: "name", type: "string", documentation: "Name or a word of it starts with the value (case-insensitive)" },
+    { name: "gender", type: "token" },
+    { name: "birthdate", type: "date" },
+  ],
+  read: readPatient,
+  search: searchPatients,
+};
