@@ -5,6 +5,8 @@ export { fixedT } from "../core/i18n/i18n.server.ts";
 /** The language cookie: a page reached from a message may set it to the recipient's language. */
 export { languageCookie } from "../core/i18n/i18n.server.ts";
 export type { AppRuntime } from "../core/runtime/runtime.server.ts";
+/** Jobs, events and the public origin of the running app, for plugin code called from a route. */
+export { pluginServices } from "../core/plugins/plugin-services.server.ts";
 /** Sends a template message to a contact, if their consent and channel allow it (pass your transaction as db). */
 export { sendToContact } from "../core/messaging/send-to-contact.server.ts";
 export type { SendToContactInput, SendToContactResult, SkipReason } from "../core/messaging/send-to-contact.server.ts";

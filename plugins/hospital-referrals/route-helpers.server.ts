@@ -1,8 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { PluginServices } from "../../app/plugin-api/index.ts";
+import { pluginServices } from "../../app/plugin-api/server.ts";
 
 /** The queue and the bus of the running app, as the domain functions take them. */
 export function servicesOf(context: AppLoadContext): PluginServices {
-  const { runtime } = context;
-  return { jobs: runtime.jobs, emit: (db, name, payload) => runtime.bus.emit(db, name, payload) };
+  return pluginServices(context.runtime);
 }

@@ -27,6 +27,7 @@ import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import { bookAppointment } from "../../plugins/hospital-appointments/booking.server.ts";
 import * as dayViewRoute from "../../plugins/hospital-appointments/routes/staff.appointments.tsx";
 import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 const patientsWanted = Number(process.env.BENCH_PATIENTS ?? 50);
 const attemptsPerPatient = Number(process.env.BENCH_ATTEMPTS ?? 10);
@@ -83,7 +84,7 @@ export async function hospitalBench() {
     try {
       const { db } = runtime;
       const one = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(query))[0];
-      const services: PluginServices = { jobs: runtime.jobs, emit: (tx, name, payload) => runtime.bus.emit(tx, name, payload) };
+      const services: PluginServices = pluginServices(runtime);
       const tz = "Asia/Jakarta" as const;
       const staff = await one<{ id: string }>(sql`insert into users (kind, email, name) values ('staff', 'frontdesk@nusa-crm.id', 'Petugas Pendaftaran') returning id`);
       await db.execute(sql`insert into user_roles (user_id, role_id) values (${staff.id}, 'frontdesk')`);

@@ -36,6 +36,7 @@ import { createConnection } from "../../plugins/retail-pos/connections.server.ts
 import * as salesRoute from "../../plugins/retail-pos/routes/api.sales.ts";
 import { createImport, readSalesFile, runImport } from "../../plugins/retail-pos/sale-import.server.ts";
 import { seedRetailLoyalty } from "../../plugins/retail-loyalty/seed.server.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 const parts = new Set((process.env.BENCH_RETAIL ?? "webhook,import").split(","));
 const webhookSeconds = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 30);
@@ -204,7 +205,7 @@ async function main() {
       );
       const fileMb = round(fs.statSync(file).size / 1024 / 1024);
       log(`${handle.kind}: importing ${importRows} rows (${fileMb} MB CSV)`);
-      const importer = { db, bus: { emit: (tx: typeof db, name: string, payload: Record<string, unknown>) => runtime.bus.emit(tx, name, payload as never) } };
+      const importer = { db, bus: pluginServices(runtime) };
       const staged = await withMemory(async () => {
         const s0 = performance.now();
         const created = await createImport(db, { kind: "system" }, { connectionId: conn.id, fileName: "penjualan.csv", rows: readSalesFile("penjualan.csv", fs.createReadStream(file)) });

@@ -19,6 +19,7 @@ import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appoi
 import { callWithBody } from "../support/raw-request.ts";
 import { callRoute, createContact, createTestApp, testOrigin, unwrap } from "../support/test-app.ts";
 import { inboundWebhook, signBody, startCloudApi } from "../support/whatsapp-cloud-api.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 const appSecret = "app-secret-balasan-123";
 let app: Awaited<ReturnType<typeof createTestApp>>;
@@ -27,7 +28,7 @@ let cloud: Awaited<ReturnType<typeof startCloudApi>>;
 
 beforeAll(async () => {
   app = await createTestApp({ plugins: [hospitalAppointments] });
-  services = { jobs: app.runtime.jobs, emit: (db, name, payload) => app.runtime.bus.emit(db, name, payload), appOrigin: testOrigin };
+  services = pluginServices(app.runtime);
   cloud = await startCloudApi({ token: "tok-uji", phoneNumberId: "106540352242922" });
   const params = ["name", "service", "doctor", "date", "time", "queue", "confirmUrl", "cancelUrl"];
   await writeSetting(app.runtime.db, { kind: "system" }, whatsappSettingsKey, {

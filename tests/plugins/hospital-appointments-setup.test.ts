@@ -12,13 +12,14 @@ import { bookAppointment } from "../../plugins/hospital-appointments/booking.ser
 import { appointments, practitioners, scheduleExceptions, schedules, services } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
 import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let bus: PluginServices;
 let manager: Awaited<ReturnType<typeof createStaff>>;
 beforeAll(async () => {
   app = await createTestApp({ plugins: [hospitalAppointments] });
-  bus = { jobs: app.runtime.jobs, emit: (db, name, payload) => app.runtime.bus.emit(db, name, payload) };
+  bus = pluginServices(app.runtime);
   manager = await createStaff(app.runtime, { roles: ["manager"] });
 });
 afterAll(() => app.close());

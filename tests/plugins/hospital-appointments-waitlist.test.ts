@@ -16,13 +16,14 @@ import { appointments, waitlistEntries } from "../../plugins/hospital-appointmen
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
 import { acceptOfferInTx, joinWaitlist, releaseExpiredHolds } from "../../plugins/hospital-appointments/waitlist.server.ts";
 import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
-import { callRoute, createContact, createCustomer, createStaff, createTestApp, testOrigin, unwrap } from "../support/test-app.ts";
+import { callRoute, createContact, createCustomer, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let services: PluginServices;
 beforeAll(async () => {
   app = await createTestApp({ plugins: [hospitalAppointments] });
-  services = { jobs: app.runtime.jobs, emit: (db, name, payload) => app.runtime.bus.emit(db, name, payload), appOrigin: testOrigin };
+  services = pluginServices(app.runtime);
 });
 afterAll(() => app.close());
 

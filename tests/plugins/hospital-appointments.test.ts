@@ -13,12 +13,13 @@ import { bookAppointment, cancelAppointment, changeStatus, myVisits, recordNoSho
 import { appointments, scheduleExceptions } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
 import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let services: PluginServices;
 beforeAll(async () => {
   app = await createTestApp({ plugins: [hospitalAppointments] });
-  services = { jobs: app.runtime.jobs, emit: (db, name, payload) => app.runtime.bus.emit(db, name, payload) };
+  services = pluginServices(app.runtime);
 });
 afterAll(() => app.close());
 

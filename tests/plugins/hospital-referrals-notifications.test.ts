@@ -16,6 +16,7 @@ import * as staffReferral from "../../plugins/hospital-referrals/routes/staff.re
 import * as staffReferrals from "../../plugins/hospital-referrals/routes/staff.referrals.tsx";
 import { actOnReferral, patientInitials } from "../../plugins/hospital-referrals/referrals.server.ts";
 import { referrals } from "../../plugins/hospital-referrals/schema.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
@@ -49,7 +50,7 @@ async function withLocale<T extends { id: string }>(user: T, locale: "id" | "en"
 }
 
 const nik = (n: number) => `31710145019${String(n).padStart(5, "0")}`;
-const services = () => ({ jobs: app.runtime.jobs, emit: (db: typeof app.runtime.db, name: string, payload: Record<string, unknown>) => app.runtime.bus.emit(db, name, payload) });
+const services = () => pluginServices(app.runtime);
 
 describe("referral notifications", () => {
   it("initials only: first letters of up to three words", () => {

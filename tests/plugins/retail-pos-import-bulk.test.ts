@@ -13,6 +13,7 @@ import * as importsRoute from "../../plugins/retail-pos/routes/staff.imports.tsx
 import { importChunk, parseSalesFile, readSalesFile, runImport } from "../../plugins/retail-pos/sale-import.server.ts";
 import retailLoyalty from "../../plugins/retail-loyalty/index.ts";
 import { seedRetailLoyalty } from "../../plugins/retail-loyalty/seed.server.ts";
+import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 // The chunked bulk path of the batch import: one transaction per chunk, set-based writes, one
 // event per sale (loyalty earns exactly once), per-row errors, refunds, and the per-receipt fallback.
@@ -40,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const bus = () => ({ emit: (tx: AppRuntime["db"], name: string, payload: Record<string, unknown>) => runtime.bus.emit(tx, name, payload as never) });
+const bus = () => pluginServices(runtime);
 
 async function upload(name: string, content: string, connectionId = creds.id) {
   const form = new FormData();

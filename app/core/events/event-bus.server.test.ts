@@ -142,6 +142,33 @@ describe("event bus", () => {
     expect(received["loyalty:test.sale.recorded"]).toBeUndefined();
   });
 
+  it("records a batch with emitMany: one event and one delivery each, in order, or none on rollback", async () => {
+    const ids = await handle.db.transaction((tx) =>
+      bus.emitMany(tx, "test.sale.recorded", [{ saleId: "s-batch-1" }, { saleId: "s-batch-2" }, { saleId: "s-batch-3" }]),
+    );
+    expect(ids).toHaveLength(3);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    for (const id of ids) expect(await deliverJobs(id)).toEqual([{ state: "created", delayed: false }]);
+    expect(await jobs.drain()).toBe(3);
+    // deliveries are separate jobs: in any order
+    expect(received["loyalty:test.sale.recorded"].map((e) => [e.id, e.payload.saleId]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [ids[0], "s-batch-1"],
+      [ids[1], "s-batch-2"],
+      [ids[2], "s-batch-3"],
+    ]);
+
+    const before = await handle.db.select({ id: domainEvents.id }).from(domainEvents);
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await bus.emitMany(tx, "test.sale.recorded", [{ saleId: "s-batch-4" }, { saleId: "s-batch-5" }]);
+        throw new Error("chunk rejected");
+      }),
+    ).rejects.toThrow("chunk rejected");
+    expect(await handle.db.select({ id: domainEvents.id }).from(domainEvents)).toHaveLength(before.length);
+    expect(await jobs.drain()).toBe(0);
+    expect(await bus.emitMany(handle.db, "test.sale.recorded", [])).toEqual([]);
+  });
+
   it("keeps delivering to other handlers when one throws, and retries only that one later", async () => {
     failuresLeft["flaky:test.visit.fulfilled"] = 1;
     const eventId = await bus.emit(handle.db, "test.visit.fulfilled", { visitId: "v-2", amount: 1 });

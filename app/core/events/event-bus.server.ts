@@ -39,6 +39,8 @@ export interface DeliveryReport {
 export interface EventBus {
   /** Records an event in `db`'s transaction and enqueues its delivery in the same transaction. */
   emit<N extends string>(db: Database, name: N, payload: EventPayload<N>): Promise<number>;
+  /** Records several events of one name at once (one insert, one batch of delivery jobs); their ids in order. */
+  emitMany<N extends string>(db: Database, name: N, payloads: EventPayload<N>[]): Promise<number[]>;
   /** Delivers one event to every handler of its name that has not had it yet (the job's body). */
   deliver(eventId: number): Promise<DeliveryReport>;
   /** Re-enqueues events in the window that miss a delivery and have no live delivery job. */
@@ -192,6 +194,17 @@ export function createEventBus(options: {
           .returning({ id: domainEvents.id });
         if (byEvent.has(name)) await jobs.send(DELIVER_JOB, { eventId: row.id }, { db: tx });
         return row.id;
+      });
+    },
+    async emitMany(db, name, payloads) {
+      if (payloads.length === 0) return [];
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .insert(domainEvents)
+          .values(payloads.map((payload) => ({ name, payload: payload as Record<string, unknown> })))
+          .returning({ id: domainEvents.id });
+        if (byEvent.has(name)) await jobs.sendMany(DELIVER_JOB, rows.map((row) => ({ eventId: row.id })), { db: tx });
+        return rows.map((row) => row.id);
       });
     },
     deliver,

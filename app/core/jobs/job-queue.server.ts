@@ -48,6 +48,8 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Enqueues a job; resolves to its id, or null when a singletonKey deduplicated it. */
   send(name: string, data?: JobData, options?: SendJobOptions): Promise<string | null>;
+  /** Enqueues jobs of one queue in one statement (a batch's worth: an import chunk's deliveries). */
+  sendMany(name: string, data: JobData[], options?: Pick<SendJobOptions, "db">): Promise<void>;
   /** Runs due jobs of one queue (or all defined queues) in this process until none remain. */
   drain(name?: string): Promise<number>;
   /** Stops polling, waits for running handlers (bounded), then stops pg-boss. Safe to call twice. */
@@ -311,6 +313,20 @@ export function createJobQueue(
       }
       definition.wake?.();
       return id;
+    },
+
+    async sendMany(name, items, sendOptions = {}) {
+      assertUsable(`send "${name}"`);
+      const definition = definitionOf(name);
+      if (items.length === 0) return;
+      const { db } = sendOptions;
+      if (!db) await definition.ready;
+      const insert = boss.insert(
+        items.map((data) => ({ name, data })),
+        withoutUndefined({ db: db ? transactionExecutor(db) : undefined }),
+      );
+      await warnIfStuck(insert, db ? undefined : name);
+      definition.wake?.();
     },
 
     async drain(name) {

@@ -99,6 +99,8 @@ export interface PluginServices {
   jobs: { send(name: string, data: Record<string, unknown>, options?: { db?: Database; startAfter?: Date | number; singletonKey?: string }): Promise<unknown> };
   /** Records a domain event in `db`'s transaction (outbox); delivered to handlers by a job. */
   emit(db: Database, name: string, payload: Record<string, unknown>): Promise<number>;
+  /** Records several events of one name in `db`'s transaction at once (e.g. an import chunk's sales). */
+  emitMany(db: Database, name: string, payloads: Record<string, unknown>[]): Promise<number[]>;
   /** The public origin (APP_ORIGIN) for absolute links in messages, e.g. "https://crm.rs.example". */
   appOrigin?: string;
 }

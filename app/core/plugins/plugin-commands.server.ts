@@ -3,18 +3,19 @@
 // A name has at most one provider: PluginRegistry.load refuses two plugins offering the same name.
 import type { Database } from "../../../db/client.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
+import { pluginServices } from "./plugin-services.server.ts";
 
 export type CommandResult = { ok: true; result: unknown } | { ok: false; reason: "unavailable" };
 
 /** Runs a command offered by another enabled plugin; `unavailable` when none offers it (or it is disabled). */
-export async function callCommand(runtime: Pick<AppRuntime, "db" | "registry" | "logger" | "jobs" | "bus">, name: string, input: unknown, options: { db?: Database } = {}): Promise<CommandResult> {
+export async function callCommand(runtime: Pick<AppRuntime, "db" | "registry" | "logger" | "jobs" | "bus" | "config">, name: string, input: unknown, options: { db?: Database } = {}): Promise<CommandResult> {
   const enabled = await runtime.registry.enabledPluginIds(runtime.db);
   const provider = runtime.registry.commandProvider(name, enabled);
   if (!provider) return { ok: false, reason: "unavailable" };
   const result = await provider.run(input, {
     db: options.db ?? runtime.db,
     logger: runtime.logger.child({ plugin: provider.pluginId, command: name }),
-    services: { jobs: runtime.jobs, emit: (db, event, payload) => runtime.bus.emit(db, event, payload) },
+    services: pluginServices(runtime),
   });
   return { ok: true, result };
 }

@@ -52,7 +52,12 @@ export async function startRuntime(options: StartOptions): Promise<AppRuntime> {
     await registry.sync(database.db, config.initialPlugins);
     const jobs = createJobQueue(database, { logger, workers: options.workers, pollingIntervalSeconds: options.pollingIntervalSeconds });
     // plugins' handlers and jobs get the queue and the bus (the bus is created below; emit reads it late)
-    const services: PluginServices = { jobs, emit: (db, name, payload) => bus.emit(db, name, payload), appOrigin: config.appOrigin };
+    const services: PluginServices = {
+      jobs,
+      emit: (db, name, payload) => bus.emit(db, name, payload),
+      emitMany: (db, name, payloads) => bus.emitMany(db, name, payloads),
+      appOrigin: config.appOrigin,
+    };
     const bus: EventBus = createEventBus({
       handle: database,
       jobs,
