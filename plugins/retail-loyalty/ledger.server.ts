@@ -333,14 +333,15 @@ export async function listRewards(db: Database) {
   return db.select().from(retailLoyaltyRewards).where(eq(retailLoyaltyRewards.active, true)).orderBy(asc(retailLoyaltyRewards.pointsCost));
 }
 
-/** Active members (bought in 12 months), points liability in Rupiah, redemption rate (12 months). */
+/** Active members (bought in 12 months), points liability in Rupiah, redemption rate (points redeemed per point issued, 12 months). */
 export async function programKpis(db: Database) {
   const [row] = rowsOf<{ members: number; active: number; balance: string | null; earned: string | null; redeemed: string | null; value: string | null }>(
     await db.execute(sql`
       select (select count(*)::int from retail_loyalty_members) as members,
              (select count(*)::int from retail_loyalty_members where last_purchase_at > now() - interval '12 months') as active,
              (select sum(balance) from retail_loyalty_members) as balance,
-             (select sum(points) from retail_loyalty_ledger where kind in ('earn') and occurred_at > now() - interval '12 months') as earned,
+             -- points issued: earned, and granted by staff (opening balances carried over, goodwill); transfers only move points
+             (select sum(points) from retail_loyalty_ledger where (kind = 'earn' or (kind = 'adjust' and points > 0)) and occurred_at > now() - interval '12 months') as earned,
              (select -sum(points) from retail_loyalty_ledger where kind = 'redeem' and occurred_at > now() - interval '12 months') as redeemed,
              (select point_value_idr from retail_loyalty_programs where active order by created_at limit 1) as value`),
   );

@@ -20,6 +20,8 @@ test("a staff admin signs in, switches to English and back, and sees the live da
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.screenshot({ path: `test-results/screens/staff-dashboard-en-${info.project.name}.png`, fullPage: true });
+  // no card (a long store name, an amount) makes the page wider than the screen
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 
   // remembered on the account: a fresh browser context after sign-in is still in English
   await page.goto("/staff/contacts");

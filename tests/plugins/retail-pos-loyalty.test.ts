@@ -156,6 +156,16 @@ describe("expiry and KPIs", () => {
     const kpis = await programKpis(runtime.db);
     expect(kpis.members).toBeGreaterThan(0);
     expect(kpis.redemptionRatePct).toBeGreaterThan(0);
+    // redeemed per point issued, where staff grants (opening balances, goodwill) are issued points too
+    const [window] = rowsOf<{ issued: string; redeemed: string }>(
+      await runtime.db.execute(sql`select sum(points) filter (where kind = 'earn' or (kind = 'adjust' and points > 0)) as issued,
+                                          -sum(points) filter (where kind = 'redeem') as redeemed
+                                   from retail_loyalty_ledger where occurred_at > now() - interval '12 months'`),
+    );
+    expect(Number(window.redeemed)).toBeGreaterThan(0);
+    expect(Number(window.issued)).toBeGreaterThan(Number(window.redeemed));
+    expect(kpis.redemptionRatePct).toBe(Math.round((Number(window.redeemed) * 1000) / Number(window.issued)) / 10);
+    expect(kpis.redemptionRatePct).toBeLessThan(100);
   });
 });
 
