@@ -8,15 +8,11 @@
 // Own database: PGlite in a temporary folder, or a fresh one on BENCH_DATABASE_URL.
 //   BENCH_PATIENTS (50), BENCH_ATTEMPTS (10 per patient), BENCH_DAY_VISITS (2000), BENCH_HOSPITAL_DAYS (14), BENCH_ITERATIONS (100)
 import "../../app/core/runtime/load-context.ts";
-import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
-import { openPglite, openPostgres, rowsOf, type DatabaseHandle } from "../../db/client.ts";
+import { rowsOf } from "../../db/client.ts";
 import { startSession } from "../../app/core/auth/session.server.ts";
 import { loadConfig } from "../../app/core/config/config.server.ts";
 import { createLogger } from "../../app/core/logging/logger.server.ts";
@@ -28,6 +24,7 @@ import { bookAppointment } from "../../plugins/hospital-appointments/booking.ser
 import * as dayViewRoute from "../../plugins/hospital-appointments/routes/staff.appointments.tsx";
 import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
+import { log, openBenchDatabase, percentile, print, round } from "./bench-support.ts";
 
 const patientsWanted = Number(process.env.BENCH_PATIENTS ?? 50);
 const attemptsPerPatient = Number(process.env.BENCH_ATTEMPTS ?? 10);
@@ -35,27 +32,7 @@ const dayVisits = Number(process.env.BENCH_DAY_VISITS ?? 2000);
 const days = Number(process.env.BENCH_HOSPITAL_DAYS ?? 14);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 100);
 
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
-const round = (ms: number) => Math.round(ms * 100) / 100;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
-async function openDb(): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (url) {
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    const name = `nusa_bench_hospital_${crypto.randomBytes(4).toString("hex")}`;
-    await admin.unsafe(`create database "${name}"`);
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    // as many connections as a small app server would have: concurrent bookings really race
-    const handle = await openPostgres(target.toString(), { max: 10 });
-    return { handle, cleanup: async () => (await handle.close(), await admin.unsafe(`drop database if exists "${name}" with (force)`), await admin.end()) };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nusa-bench-hospital-"));
-  const handle = await openPglite({ dataDir: path.join(dir, "pglite") });
-  return { handle, cleanup: async () => (await handle.close(), fs.rmSync(dir, { recursive: true, force: true })) };
-}
 
 async function timeEach(count: number, fn: (i: number) => Promise<unknown>) {
   for (let i = 0; i < Math.min(5, count); i++) await fn(i); // warm caches and plans
@@ -70,7 +47,7 @@ async function timeEach(count: number, fn: (i: number) => Promise<unknown>) {
 }
 
 export async function hospitalBench() {
-  const { handle, cleanup } = await openDb();
+  const { handle, cleanup } = await openBenchDatabase("hospital", { connections: 10 });
   try {
     log(`${handle.kind}: migrating (hospital)`);
     await handle.migrate();

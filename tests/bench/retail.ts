@@ -12,7 +12,6 @@
 // The import figure: a CSV written to disk, streamed through the upload's reader into the staging
 // table, then the job's chunked bulk recording; the floor is PostgreSQL's COPY of the same file.
 import "../../app/core/runtime/load-context.ts";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import type http from "node:http";
 import os from "node:os";
@@ -22,7 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import express from "express";
 import postgres from "postgres";
-import { openPglite, openPostgres, rowsOf, type DatabaseHandle } from "../../db/client.ts";
+import { rowsOf } from "../../db/client.ts";
 import { loadConfig } from "../../app/core/config/config.server.ts";
 import { createLogger } from "../../app/core/logging/logger.server.ts";
 import { buildLoadContext } from "../../app/core/runtime/request-context.server.ts";
@@ -37,6 +36,7 @@ import * as salesRoute from "../../plugins/retail-pos/routes/api.sales.ts";
 import { createImport, readSalesFile, runImport } from "../../plugins/retail-pos/sale-import.server.ts";
 import { seedRetailLoyalty } from "../../plugins/retail-loyalty/seed.server.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
+import { log, openBenchDatabase, percentile, print, round } from "./bench-support.ts";
 
 const parts = new Set((process.env.BENCH_RETAIL ?? "webhook,import").split(","));
 const webhookSeconds = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 30);
@@ -44,11 +44,7 @@ const webhookClients = Number(process.env.BENCH_WEBHOOK_CLIENTS ?? 8);
 const earnMode = process.env.BENCH_WEBHOOK_EARN === "after" ? "after" : "concurrent";
 const importRows = Number(process.argv.find((a) => a.startsWith("--import-rows="))?.split("=")[1] ?? process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const stageOnly = process.env.BENCH_IMPORT_STAGE_ONLY === "1";
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
-const round = (n: number) => Math.round(n * 100) / 100;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** Peak RSS and heap while fn runs, sampled every 100 ms (plus the process's lifetime maxRSS). */
 async function withMemory<T>(fn: () => Promise<T>) {
@@ -70,24 +66,9 @@ async function withMemory<T>(fn: () => Promise<T>) {
   }
 }
 
-async function openDb(): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (url) {
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    const name = `nusa_bench_retail_${crypto.randomBytes(4).toString("hex")}`;
-    await admin.unsafe(`create database "${name}"`);
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const handle = await openPostgres(target.toString(), { max: 4 });
-    return { handle, cleanup: async () => (await handle.close(), await admin.unsafe(`drop database if exists "${name}" with (force)`), await admin.end()) };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nusa-bench-retail-"));
-  const handle = await openPglite({ dataDir: path.join(dir, "pglite") });
-  return { handle, cleanup: async () => (await handle.close(), fs.rmSync(dir, { recursive: true, force: true })) };
-}
 
 async function main() {
-  const { handle, cleanup } = await openDb();
+  const { handle, cleanup } = await openBenchDatabase("retail");
   await handle.migrate();
   const runtime = await startRuntime({
     config: loadConfig({ NODE_ENV: "production", APP_ORIGIN: "http://localhost:3000" }),

@@ -4,20 +4,16 @@
 //   BENCH_CONTACTS / BENCH_PER_CONTACT / BENCH_HEAVY: a smaller set for a quick run
 //   BENCH_EXPLAIN=1: print the plans of the main queries
 //   --only=core|hospital (or BENCH_ONLY): one part only; hospital = tests/bench/hospital.ts
-import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
-import { openPglite, openPostgres, rowsOf, type DatabaseHandle } from "../../db/client.ts";
+import { rowsOf, type DatabaseHandle } from "../../db/client.ts";
 import { loadContact360, loadContactPanels } from "../../app/core/contacts/contact-360.server.ts";
 import { exportContacts } from "../../app/core/contacts/contact-export.server.ts";
 import { nameSimilarityThreshold, searchArms, searchContacts } from "../../app/core/contacts/contact-search.server.ts";
 import { encodeTimelineCursor, listTimeline } from "../../app/core/contacts/timeline.server.ts";
 import { formatPhone } from "../../app/core/i18n/phone.ts";
 import { corePermissions } from "../../app/core/permissions/permissions.server.ts";
+import { log, openBenchDatabase, percentile, print, round } from "./bench-support.ts";
 import { seedBenchData } from "./seed.ts";
 
 const contactsWanted = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -25,14 +21,6 @@ const perContact = Number(process.env.BENCH_PER_CONTACT ?? 9);
 const heavy = Number(process.env.BENCH_HEAVY ?? 1_000_000 - contactsWanted * perContact);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 100);
 const explain = process.env.BENCH_EXPLAIN === "1";
-
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
-const round = (ms: number) => Math.round(ms * 100) / 100;
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function timeEach(count: number, fn: (i: number) => Promise<unknown>) {
   for (let i = 0; i < Math.min(5, count); i++) await fn(i); // warm caches and plans
@@ -58,36 +46,6 @@ async function measure(bench: string, n: number, fn: (i: number) => Promise<unkn
   return t;
 }
 
-async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (url) {
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    const name = `nusa_bench_${crypto.randomBytes(4).toString("hex")}`;
-    await admin.unsafe(`create database "${name}"`);
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const handle = await openPostgres(target.toString(), { max: 4 });
-    return {
-      handle,
-      async cleanup() {
-        await handle.close();
-        if (process.env.BENCH_KEEP !== "1") await admin.unsafe(`drop database if exists "${name}" with (force)`);
-        else log(`kept database ${name}`);
-        await admin.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nusa-bench-"));
-  const handle = await openPglite({ dataDir: path.join(dir, "pglite") });
-  return {
-    handle,
-    async cleanup() {
-      await handle.close();
-      if (process.env.BENCH_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
-      else log(`kept ${dir}`);
-    },
-  };
-}
 
 async function explainPlan(handle: DatabaseHandle, label: string, query: ReturnType<typeof sql>) {
   // the settings the name search uses for its own transaction
@@ -99,7 +57,7 @@ async function explainPlan(handle: DatabaseHandle, label: string, query: ReturnT
 }
 
 async function main() {
-  const { handle, cleanup } = await openBenchDatabase();
+  const { handle, cleanup } = await openBenchDatabase("core");
   try {
     log(`${handle.kind}: migrating`);
     await handle.migrate();
