@@ -9,13 +9,12 @@ import { adjustPoints, memberOverview, redeemReward, spend12m } from "../../plug
 import { moveMembership } from "../../plugins/retail-loyalty/member-merge.server.ts";
 import * as settingsRoute from "../../plugins/retail-loyalty/routes/staff.loyalty-settings.tsx";
 import { seedRetailLoyalty } from "../../plugins/retail-loyalty/seed.server.ts";
-import { signatureHeader } from "../../plugins/retail-pos/api-auth.server.ts";
 import { createConnection } from "../../plugins/retail-pos/connections.server.ts";
 import retailPos from "../../plugins/retail-pos/index.ts";
 import * as refundsRoute from "../../plugins/retail-pos/routes/api.refunds.ts";
 import * as salesRoute from "../../plugins/retail-pos/routes/api.sales.ts";
 import { databaseErrorOf } from "../support/db-errors.ts";
-import { callWithBody } from "../support/raw-request.ts";
+import { signedPosPost } from "../support/pos-request.ts";
 import { callRoute, createContact, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
 
 // Earn rules (product multipliers, campaigns in the store's time zone), the programme settings page
@@ -43,16 +42,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 let n = 0;
-async function send(route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) {
-  const raw = JSON.stringify(body);
-  const res = (await callWithBody(runtime, route.action, {
-    path: "/api/pos/v1/x",
-    method: "POST",
-    body: raw,
-    headers: { Authorization: `Bearer ${creds.apiKey}`, "Nusa-Signature": signatureHeader(creds.signingSecret, raw), "Content-Type": "application/json" },
-  })) as Response;
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const send = (route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) => signedPosPost(runtime, route.action, creds, body);
 async function sell(card: string, lines: { sku: string; category: string; unitPrice: number }[], occurredAt = new Date().toISOString()) {
   n++;
   const body = { receiptNumber: `R-${n}`, occurredAt, customer: { memberCard: card }, lines: lines.map((l) => ({ ...l, quantity: 1 })), total: lines.reduce((s, l) => s + l.unitPrice, 0) };

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../app/plugin-api/index.ts";
 import type { AppRuntime } from "../../app/plugin-api/server.ts";
+import { signedPosPost } from "../support/pos-request.ts";
 import { callWithBody } from "../support/raw-request.ts";
 import { createCustomer, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
-import { signatureHeader } from "../../plugins/retail-pos/api-auth.server.ts";
 import { createConnection } from "../../plugins/retail-pos/connections.server.ts";
 import retailPos from "../../plugins/retail-pos/index.ts";
 import * as refundsRoute from "../../plugins/retail-pos/routes/api.refunds.ts";
@@ -59,16 +59,7 @@ async function importNow(id: string) {
   await runtime.jobs.drain();
   return { done: done!, chunks };
 }
-async function api(route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) {
-  const raw = JSON.stringify(body);
-  const res = (await callWithBody(runtime, route.action, {
-    path: "/api/pos/v1/x",
-    method: "POST",
-    body: raw,
-    headers: { Authorization: `Bearer ${creds.apiKey}`, "Nusa-Signature": signatureHeader(creds.signingSecret, raw), "Content-Type": "application/json" },
-  })) as Response;
-  return res.status;
-}
+const api = async (route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) => (await signedPosPost(runtime, route.action, creds, body)).status;
 const one = async <T,>(query: ReturnType<typeof sql>) => rowsOf<T>(await runtime.db.execute(query))[0];
 const earnsOf = async (receipt: string) =>
   rowsOf<{ points: number }>(

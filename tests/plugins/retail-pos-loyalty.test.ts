@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../app/plugin-api/index.ts";
 import type { AppRuntime } from "../../app/plugin-api/server.ts";
 import { fixedT } from "../../app/plugin-api/server.ts";
-import { callWithBody } from "../support/raw-request.ts";
+import { signedPosPost } from "../support/pos-request.ts";
 import { databaseErrorOf } from "../support/db-errors.ts";
 import { callRoute, createCustomer, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
-import { signatureHeader } from "../../plugins/retail-pos/api-auth.server.ts";
 import { createConnection } from "../../plugins/retail-pos/connections.server.ts";
 import retailPos from "../../plugins/retail-pos/index.ts";
 import * as refundsRoute from "../../plugins/retail-pos/routes/api.refunds.ts";
@@ -40,16 +39,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 let n = 0;
-async function send(route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) {
-  const raw = JSON.stringify(body);
-  const res = (await callWithBody(runtime, route.action, {
-    path: "/api/pos/v1/x",
-    method: "POST",
-    body: raw,
-    headers: { Authorization: `Bearer ${creds.apiKey}`, "Nusa-Signature": signatureHeader(creds.signingSecret, raw), "Content-Type": "application/json" },
-  })) as Response;
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const send = (route: typeof salesRoute | typeof refundsRoute, body: Record<string, unknown>) => signedPosPost(runtime, route.action, creds, body);
 function sale(lines: { sku: string; category: string; quantity: number; unitPrice: number }[], extra: Record<string, unknown> = {}) {
   n++;
   return {
