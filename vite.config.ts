@@ -34,7 +34,7 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "plugins/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     globalSetup: ["tests/setup/global-setup.ts"],
-    setupFiles: ["tests/setup/per-file.ts"],
+    setupFiles: ["tests/setup/clock.ts", "tests/setup/per-file.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

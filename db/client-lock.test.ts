@@ -17,7 +17,8 @@ describe("the embedded database folder", () => {
     await first.close();
     const again = await openPglite({ dataDir });
     await again.close();
-  });
+    // three fresh embedded databases with migrations: minutes on a loaded 2-core machine
+  }, 120_000);
 
   it("takes over a lock left by a process that died", async () => {
     const dataDir = path.join(dir, "b", "pglite");

@@ -7,20 +7,17 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql as rawSql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { runMigrations } from "./migrator.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
 /** The drizzle handle every domain function takes; a transaction is one too. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
-/** Rows of `db.execute()`, which PGlite returns as `{ rows }` and postgres.js as an array. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+import { rowsOf } from "./rows.ts";
+export { rowsOf };
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -33,7 +30,13 @@ export interface DatabaseHandle {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- pg-boss's own type
   pglite?: PGlite;
   url?: string;
-  migrate(): Promise<void>;
+  /** Connections one process may open (PostgreSQL pool size); metrics show it beside those in use. */
+  poolMax?: number;
+  /**
+   * Applies pending migrations in one transaction under an advisory lock (see db/migrator.ts);
+   * resolves to the files applied. Throws MigrationError, naming the file, and changes nothing.
+   */
+  migrate(folder?: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -112,7 +115,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
       const result = await pglite.query(text, values);
       return { rows: result.rows };
     },
-    migrate: () => migratePglite(drizzlePglite(pglite), { migrationsFolder }),
+    migrate: (folder = migrationsFolder) => runMigrations(db, folder),
     async close() {
       await pglite.close();
       release();
@@ -121,12 +124,15 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const max = options.max ?? 10;
+  // the name lets pg_stat_activity (and /metrics) tell the app's connections from pg-boss's and others'
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: "nusa-crm" } });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     kind: "postgres",
     db,
     url,
+    poolMax: max,
     async rows<T>(query: SQL) {
       return rowsOf<T>(await db.execute(query));
     },
@@ -134,7 +140,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       const rows = await client.unsafe(text, (values ?? []) as never[]);
       return { rows: [...rows] };
     },
-    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+    migrate: (folder = migrationsFolder) => runMigrations(db, folder),
     close: () => client.end({ timeout: 5 }),
   };
 }

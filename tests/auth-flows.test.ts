@@ -1,7 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountEmailQueue } from "../app/core/auth/account-emails.server.ts";
 import { signInLimits } from "../app/core/auth/rate-limit.server.ts";
-import type { AppRuntime } from "../app/core/runtime/runtime.server.ts";
+import { startRuntime, type AppRuntime } from "../app/core/runtime/runtime.server.ts";
 import * as acceptInvitation from "../app/routes/auth/accept-invitation.tsx";
 import * as login from "../app/routes/auth/login.tsx";
 import * as logout from "../app/routes/auth/logout.ts";
@@ -32,6 +33,8 @@ function cookieOf(response: unknown) {
 }
 
 async function lastEmailTo(address: string) {
+  // account e-mails are looked up and rendered by a job (issue 12, 9b)
+  await runtime.jobs.drain(accountEmailQueue);
   const [message] = await runtime.db.select().from(messages).where(eq(messages.recipient, address)).orderBy(desc(messages.createdAt)).limit(1);
   return message;
 }
@@ -140,7 +143,10 @@ describe("sign-in", () => {
     for (let i = 0; i < signInLimits.perAccount; i++) {
       await callRoute(runtime, login.action, { path: "/staff/login", form: { email: staff.email, password: "salah sekali" } });
     }
-    const result = unwrap(await callRoute(runtime, login.action, { path: "/staff/login", form: { email: staff.email, password: testPassword } }));
+    // a second app process on the same database: the count lives in the database, not in memory
+    const other = await startRuntime({ config: runtime.config, logger: runtime.logger, plugins: [], database: runtime.database, workers: false });
+    const result = unwrap(await callRoute(other, login.action, { path: "/staff/login", form: { email: staff.email, password: testPassword } }));
+    await other.stop();
     expect(result.status).toBe(429);
     expect((result.data as { error: Record<string, string[]> }).error[""]).toEqual(["auth:signIn.errors.rateLimited"]);
     const failures = await runtime.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in_failed"));

@@ -20,6 +20,7 @@ import {
   tasks,
   tickets,
 } from "../db/schema/index.ts";
+import { mergeContacts } from "../app/core/contacts/contact-merge.server.ts";
 import { callRoute, createContact, createCustomer, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
 
 const heard: DomainEvent[] = [];
@@ -31,7 +32,7 @@ const listener: InstalledPlugin = {
     name: "meta.name",
     description: "meta.description",
     permissions: {},
-    events: { handles: ["core.contact.merged"] },
+    events: { handles: ["core.contact.merged@1"] },
   },
   server: async () => ({ default: { handlers: { "core.contact.merged": async (event: DomainEvent) => void heard.push(event) } } }),
   locales: { id: { meta: { name: "Pendengar", description: "Uji" } }, en: { meta: { name: "Listener", description: "Test" } } },
@@ -168,6 +169,30 @@ describe("duplicate detection", () => {
 });
 
 describe("merging", () => {
+  it("is one transaction: when its last step fails, nothing of it remains", async () => {
+    const keep = await createContact(runtime, { fullName: "Dewi Lestari", phone: "+6281377770091", tags: ["pasien"] });
+    const merge = await createContact(runtime, { fullName: "Dewi L.", phone: "+6281377770091", city: "Depok", tags: ["vip"] });
+    const history = await fullHistory(merge.id, "gagal", manager.id);
+    await runtime.db.insert(contactIdentifiers).values({ contactId: merge.id, system: "nik", value: "3276014204880009" });
+    // the announcement to plugins is the merge's last step, inside its transaction
+    const failingBus = { emit: async () => Promise.reject(new Error("bus unavailable")) };
+    const actor = { kind: "staff" as const, userId: manager.id, permissions: new Set<string>(), branchId: null };
+    await expect(mergeContacts(runtime.db, failingBus, actor, { keepId: keep.id, mergeId: merge.id, choices: { city: "merge" } })).rejects.toThrow("bus unavailable");
+
+    const [keptAfter] = await runtime.db.select().from(contacts).where(eq(contacts.id, keep.id));
+    const [mergedAfter] = await runtime.db.select().from(contacts).where(eq(contacts.id, merge.id));
+    expect(keptAfter.city).toBeNull();
+    expect(keptAfter.tags).toEqual(["pasien"]);
+    expect(mergedAfter.mergedIntoId).toBeNull();
+    const [interaction] = await runtime.db.select().from(interactions).where(eq(interactions.id, history.interaction));
+    expect(interaction.contactId).toBe(merge.id);
+    const [ticket] = await runtime.db.select().from(tickets).where(eq(tickets.id, history.ticket));
+    expect(ticket.contactId).toBe(merge.id);
+    expect(await runtime.db.select().from(contactIdentifiers).where(eq(contactIdentifiers.contactId, merge.id))).toHaveLength(1);
+    expect(await runtime.db.select().from(contactMerges).where(eq(contactMerges.mergedContactId, merge.id))).toHaveLength(0);
+    expect(await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "contact.merged"), eq(auditLog.entityId, keep.id)))).toHaveLength(0);
+  });
+
   it("keeps every touchpoint of both records on the kept one, in one transaction, and tells plugins", async () => {
     const keep = await createContact(runtime, { fullName: "Siti Rahayu", phone: "+6281377770001", email: null, city: "Bogor", tags: ["pasien"], preferredChannel: "whatsapp" });
     const customer = await createCustomer(runtime, { email: "siti.rahayu@contoh.id" });
@@ -247,7 +272,7 @@ describe("merging", () => {
     const [entry] = await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "contact.merged"), eq(auditLog.entityId, keep.id)));
     expect(entry.data).toMatchObject({ mergedContactId: merge.id, moved: { interactions: 1, tasks: 1, tickets: 1, surveys: 1, messages: 1, users: 1 } });
 
-    await runtime.jobs.drain("core.events.deliver");
+    await runtime.jobs.drain("core.events.deliver.test-merge-listener");
     expect(heard.map((e) => [e.name, e.payload])).toContainEqual(["core.contact.merged", { keptContactId: keep.id, mergedContactId: merge.id }]);
   });
 

@@ -67,7 +67,7 @@ describe("a plugin's settings page", () => {
     for (const message of Object.values(errors)) {
       expect(message).not.toMatch(/validation\.|^[a-z_.]+$/);
     }
-    expect(errors.reminderTime).toBe("Tulis jam dengan format JJ:MM, misalnya 18:00.");
+    expect(errors.reminderTime).toBe("Tulis jam dan menit, misalnya 18.00.");
     expect(entered).toMatchObject({ reminderTime: "25:99", waitlistHoldMinutes: "dua" });
     expect(await runtime.registry.settings(runtime.db, "hospital-appointments")).toEqual(before);
   });

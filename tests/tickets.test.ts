@@ -203,6 +203,8 @@ describe("the conversation", () => {
     const id = await openAsCustomer(customerA, "Salah jadwal");
     await staffAct(agent.cookie, id, { intent: "reply", body: "Kami cek dulu." });
     const first = (await ticketRow(id)).firstResponseAt;
+    expect(first).toBeInstanceOf(Date);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later reply has a later clock reading
     await staffAct(agent.cookie, id, { intent: "reply", body: "Sudah kami perbaiki." });
     expect((await ticketRow(id)).firstResponseAt).toEqual(first);
   });

@@ -1,10 +1,11 @@
 // The one module plugins may import from the core. Everything here is stable API: a plugin that
 // needs more should ask for it here rather than reach into app/core.
-import type { InstalledPlugin, PluginManifest, PluginServer } from "../core/plugins/contract.ts";
+import type { InstalledPlugin, KpiDefinition, PluginManifest, PluginServer } from "../core/plugins/contract.ts";
 
 export type {
   Actor,
   ContactPanel,
+  CustomerTransaction,
   DashboardWidget,
   SegmentCondition,
   SegmentField,
@@ -18,8 +19,17 @@ export type {
   HandlerContext,
   InstalledPlugin,
   JobContext,
+  KpiContext,
+  KpiDefinition,
+  KpiDimension,
+  KpiQuery,
+  KpiRecord,
+  KpiRollupSource,
+  KpiRow,
+  KpiUnit,
   PanelView,
   PluginEventHandler,
+  PluginEventHandlers,
   PluginHandlerContext,
   PluginJob,
   PluginJobContext,
@@ -33,15 +43,33 @@ export type {
   Portal,
   TimelineItemView,
   TimelineSource,
+  TransactionSource,
   Translate,
   ViewContext,
   WidgetView,
 } from "../core/plugins/contract.ts";
 export type { Database } from "../../db/client.ts";
-export { rowsOf } from "../../db/client.ts";
+// from db/rows.ts, not db/client.ts: this module reaches browser bundles, the database driver must not
+export { rowsOf } from "../../db/rows.ts";
+/** A processing purpose a plugin declares in its manifest (`purposes`): UU PDP legal basis, data, retention, processors. */
+export type { ProcessingPurpose, LegalBasis, Processor } from "../core/privacy/purposes.ts";
 export { fields, z } from "../core/validation/validation.ts";
-/** `core.whatsapp.received`: a contact's inbound WhatsApp message (text or button reply), already on their timeline. */
-export { whatsappReceivedEvent, type WhatsAppReceivedV1 } from "../core/messaging/whatsapp-inbound.ts";
+export { isUuid } from "../core/validation/ids.ts";
+/** The unique constraint a failed write broke, or null: for "already exists" answers after a race. */
+export { uniqueViolation } from "../../db/errors.ts";
+/** Defines an event (name, version, zod schema) owned by its emitter; list it in defineServer's `events` and the manifest's `events.emits`. */
+export { defineEvent, type EventDefinition, type EventInput, type EventMap, type EventName, type EventPayload } from "../core/events/event-definitions.ts";
+/** The core's events (`core.contact.*`, `core.whatsapp.received`); handlers get their payloads typed through EventMap. */
+export {
+  contactBlacklistedEvent,
+  contactCreatedEvent,
+  contactMergedEvent,
+  contactUpdatedEvent,
+  whatsappReceivedEvent,
+  type ContactChangedV1,
+  type ContactMergedV1,
+  type WhatsAppReceivedV1,
+} from "../core/events/core-events.ts";
 
 /** Declares a plugin's manifest (pure data: safe for routes.ts and the browser). */
 export function definePlugin<const M extends PluginManifest>(manifest: M): M {
@@ -53,7 +81,51 @@ export function defineServer(server: PluginServer): PluginServer {
   return server;
 }
 
+/** Declares a KPI (a measure with its definition, unit, denominator, permission, dimensions and records) for defineServer's `kpis`. */
+export function defineKpi(kpi: KpiDefinition): KpiDefinition {
+  return kpi;
+}
+
 /** Builds the entry for plugins/index.ts from a manifest, its server part and its locales. */
 export function installPlugin(entry: InstalledPlugin): InstalledPlugin {
   return entry;
 }
+/** Local time in Indonesia's zones (WIB/WITA/WIT): today, day/week/month boundaries and ranges, dates and times people type. */
+export {
+  addDays,
+  addMonths,
+  checkRange,
+  dayInstants,
+  daysBetween,
+  defaultTimeZone,
+  endOfMonth,
+  instantToLocalInput,
+  isLocalDate,
+  isoWeekday,
+  isTimeZone,
+  localDateOf,
+  localTimeOf,
+  minutesOf,
+  offsetText,
+  parseLocalDateTime,
+  parseLocalTime,
+  presetRange,
+  previousRange,
+  rangeInstants,
+  rangePresets,
+  startOfLocalDay,
+  startOfMonth,
+  startOfQuarter,
+  startOfWeek,
+  startOfYear,
+  timeOfMinutes,
+  timeZones,
+  today,
+  zoneAbbreviation,
+  zonedInstant,
+  zoneOrDefault,
+  type DateRange,
+  type RangePreset,
+  type RangeProblem,
+  type TimeZone,
+} from "../core/time/local-time.ts";

@@ -1,5 +1,7 @@
 // Server-only helpers for plugin route modules and server parts.
 export { forbidden, notFound, requireCustomer, requirePartner, requireStaff, hasPermission } from "../core/auth/guards.server.ts";
+/** Step-up: the user proved who they are within 5 minutes, else a redirect to confirm it and come back (exports, erasure, role changes). */
+export { requireRecentAuth, stepUpWindowMs } from "../core/auth/guards.server.ts";
 export { audit } from "../core/audit/audit.server.ts";
 export { fixedT } from "../core/i18n/i18n.server.ts";
 /** The language cookie: a page reached from a message may set it to the recipient's language. */
@@ -21,6 +23,8 @@ export { findOrCreateContact, findContactByIdentifier, type ContactMatchInput } 
 export { searchContacts, type ContactListRow } from "../core/contacts/contact-search.server.ts";
 /** Finds a patient by NIK / BPJS number or creates one with them (identifier conflicts are reported, not merged). */
 export { findOrCreatePatientByIdentifiers, contactIdentifier, type PatientMatchInput, type PatientMatchResult } from "../core/contacts/patient-identifiers.server.ts";
+/** "This contact is a patient here" as SQL on a contact id (hospital identifier or an enabled plugin's patientRelationship): for health-data views. */
+export { hospitalRelationship } from "../core/contacts/hospital-relationship.server.ts";
 /** A plugin's saved settings (an empty object until an admin saves them); merge with your defaults. */
 export { pluginSettings } from "../core/plugins/plugin-settings.server.ts";
 /** Puts one touchpoint on a contact's timeline, linked to a plugin record by sourceType/sourceId (pass your transaction as db). */
@@ -31,9 +35,12 @@ export { callCommand, type CommandResult } from "../core/plugins/plugin-commands
 export { segmentComparison } from "../core/segments/segment-fields.server.ts";
 /** Checks a request's API token (`Authorization: Bearer …`) for a SMART scope such as `system/Appointment.read`; throws a 401/403 Response. */
 export { requireApiToken, type AuthenticatedToken } from "../core/api-tokens/api-tokens.server.ts";
+/** SATUSEHAT's identifier system of a resource type for the organisation, e.g. http://sys-ids.kemkes.go.id/encounter/<organisation id>. */
+export { satusehatIdentifierSystem } from "../core/fhir/satusehat-settings.ts";
 /** Helpers for FHIR resource providers (`fhirResources` in defineServer): parameter parsing, UTC instants, and the 400 error. */
 export {
   anyOf,
+  codeValues,
   dateBounds,
   dateCondition,
   dateMatches,
@@ -46,3 +53,11 @@ export {
   referenceId,
   type DateParam,
 } from "../core/fhir/fhir-search.server.ts";
+/** The zone (WIB/WITA/WIT) of a branch, or of a staff member's own branch: the zone their "today" is read in. */
+export { branchTimeZone, staffTimeZone } from "../core/time/zones.server.ts";
+/** SQL for KPIs (defineKpi): a record's day in its branch's zone within the range, the branch filter, local hour and weekday. */
+export { branchZoneSql, inBranchesSql, inRangeSql, localDaySql, localHourSql, localWeekdaySql } from "../core/reports/kpi-sql.server.ts";
+/** The usual KPI query: numerator (and denominator, or a direct value) as a total or per dimension key and label. */
+export { aggregate, branchDimension, dailyBy, type AggregateSpec, type DimensionSql } from "../core/reports/kpi-aggregate.server.ts";
+/** Declares how one of a plugin's tables holding personal data is exported and erased (its `personalData` in defineServer). */
+export { tableHandler, type PersonalDataHandler, type PersonalDataSubject, type TableSpec, type TableLink, type ErasureMode, type ErasureOutcome } from "../core/privacy/personal-data.server.ts";

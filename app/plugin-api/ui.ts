@@ -4,6 +4,6 @@ export { PageHeader } from "../ui/portal-shell.tsx";
 export { AuthCard } from "../ui/auth-card.tsx";
 export { TextField, SelectField, FormAlert, FieldErrors } from "../ui/form-field.tsx";
 export { translateError } from "../ui/translate-error.ts";
-export { formatDate, formatDateTime, formatNumber, formatRupiah } from "../core/i18n/format.ts";
+export { formatDate, formatDateTime, formatLocalDate, formatLocalTime, formatNumber, formatRupiah, formatTime } from "../core/i18n/format.ts";
 export { formatPhone, normalizePhone } from "../core/i18n/phone.ts";
 export { fields, z } from "../core/validation/validation.ts";

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +56,20 @@ describe("origin check", () => {
     expect(browserCrossSite.status).toBe(403);
     const same = await fetch(`${base}/logout`, { method: "POST", headers: { Origin: "https://crm.rsnusa.co.id" } });
     expect(same.status).toBe(200);
+  });
+
+  it("refuses a malformed Origin instead of failing, and resolves dot segments before exempting /api", async () => {
+    const malformed = await fetch(`${base}/logout`, { method: "POST", headers: { Origin: "foo" } });
+    expect(malformed.status).toBe(403);
+    // sent raw: fetch would resolve the dot segments itself before they reached the server
+    for (const path of ["/api/../staff/settings/users", "/api/%2e%2e/staff/settings/users"]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(`${base}${path}`, { method: "POST", path, headers: { Origin: "https://evil.example" } }, (res) => resolve(res.statusCode ?? 0));
+        req.on("error", reject);
+        req.end();
+      });
+      expect(status, path).toBe(403);
+    }
   });
 
   it("leaves machine APIs to their own authentication", async () => {

@@ -39,13 +39,16 @@ const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 export function originCheck(appOrigin: string) {
   const allowed = new URL(appOrigin).host;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (safeMethods.has(req.method) || req.path.startsWith("/api/")) return next();
+    // /unsubscribe: RFC 8058 one-click POSTs come from mail providers; its signed link is the authority
+    // the path the app will route, with dot segments resolved: `/api/../staff/…` is a staff page
+    const path = new URL(req.originalUrl, "http://path.invalid").pathname;
+    if (safeMethods.has(req.method) || path.startsWith("/api/") || path === "/unsubscribe") return next();
     const origin = req.get("origin");
     const fetchSite = req.get("sec-fetch-site");
     let ok: boolean;
     if (origin && origin !== "null") {
-      const host = new URL(origin).host;
-      ok = host === allowed || host === req.get("host");
+      const host = URL.canParse(origin) ? new URL(origin).host : null;
+      ok = host !== null && (host === allowed || host === req.get("host"));
     } else {
       // no Origin (old browsers, curl): refuse only what the browser itself calls cross-site
       ok = origin !== "null" && fetchSite !== "cross-site";

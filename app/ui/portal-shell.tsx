@@ -15,12 +15,15 @@ export function PortalShell({
   home,
   userName,
   nav,
+  accountHref,
   children,
 }: {
   portalName: string;
   home: string;
   userName: string;
   nav: NavItem[];
+  /** The user's own sign-in security page (second factors), linked from their name. */
+  accountHref?: string;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -35,7 +38,13 @@ export function PortalShell({
             Nusa CRM<small>{portalName}</small>
           </a>
           <span className="spacer" />
-          <span className="who">{userName}</span>
+          {accountHref ? (
+            <a className="who" href={accountHref} title={t("shell.accountSecurity")}>
+              {userName}
+            </a>
+          ) : (
+            <span className="who">{userName}</span>
+          )}
           <LanguageSwitcher />
           <Form method="post" action="/logout">
             <button type="submit" className="link-button">

@@ -10,6 +10,10 @@ export const settingsTabs = [
   { to: "/staff/settings/messaging", permission: "core.settings.manage", label: "messaging.tab" },
   { to: "/staff/settings/api-tokens", permission: "core.settings.manage", label: "settings.tabs.apiTokens" },
   { to: "/staff/settings/tickets", permission: "core.settings.manage", label: "settings.tabs.tickets" },
+  { to: "/staff/settings/satusehat", permission: "core.settings.manage", label: "settings.tabs.satusehat" },
+  { to: "/staff/settings/status", permission: "core.settings.manage", label: "settings.tabs.status" },
+  { to: "/staff/settings/events", permission: "core.settings.manage", label: "settings.tabs.events" },
+  { to: "/staff/settings/security", permission: "core.settings.manage", label: "settings.tabs.security" },
 ] as const;
 
 /** The settings permissions a user holds: what a loader passes to <SettingsTabs>. */

@@ -24,6 +24,10 @@ export function RelatedLink({
         <Link key="related" to={`/staff/tickets/${task.relatedId}`}>
           {t("tasks.related.ticket")}
         </Link>
+      ) : task.relatedType === "privacy_request" ? (
+        <Link key="related" to={`/staff/privacy/requests/${task.relatedId}`}>
+          {t("tasks.related.privacyRequest")}
+        </Link>
       ) : (
         <span key="related" className="muted">
           {t("tasks.related.other", { type: task.relatedType, id: task.relatedId })}

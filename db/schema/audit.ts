@@ -14,5 +14,10 @@ export const auditLog = pgTable(
     ip: text("ip"),
     data: jsonb("data").$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.at), index("audit_log_at_idx").on(t.at)],
+  (t) => [
+    index("audit_log_entity_idx").on(t.entityType, t.entityId, t.at),
+    index("audit_log_at_idx").on(t.at),
+    // a person's trail looks up entries about any of their records, whatever the record's type
+    index("audit_log_entity_id_idx").on(t.entityId),
+  ],
 );

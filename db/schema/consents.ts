@@ -1,9 +1,10 @@
 import { boolean, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "./contacts.ts";
+import { consentChannels } from "./privacy.ts";
 
 export const consentPurposes = ["service_messages", "marketing", "surveys", "partner_sharing"] as const;
 
-/** The current answer per purpose; every change is also in the audit log (UU PDP Art 20–24). */
+/** The current answer per purpose, for fast checks; the proof is the append-only ledger `consent_records` (UU PDP Art 20–24). */
 export const consents = pgTable(
   "consents",
   {
@@ -12,7 +13,7 @@ export const consents = pgTable(
       .references(() => contacts.id, { onDelete: "cascade" }),
     purpose: text("purpose", { enum: consentPurposes }).notNull(),
     granted: boolean("granted").notNull(),
-    source: text("source", { enum: ["portal", "staff", "import", "registration"] }).notNull(),
+    source: text("source", { enum: consentChannels }).notNull(),
     wordingVersion: text("wording_version").notNull().default("2026-11"),
     recordedBy: uuid("recorded_by"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

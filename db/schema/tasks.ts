@@ -1,4 +1,5 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "./contacts.ts";
 import { users } from "./users.ts";
 
@@ -33,5 +34,9 @@ export const tasks = pgTable(
     index("tasks_assignee_idx").on(t.assigneeId, t.status, t.dueAt),
     index("tasks_contact_idx").on(t.contactId, t.status),
     index("tasks_due_idx").on(t.dueAt),
+    // the at-risk list's follow-ups: at most one open task per contact, however often the button is pressed
+    uniqueIndex("tasks_open_at_risk_follow_up_key")
+      .on(t.contactId)
+      .where(sql`${t.relatedType} = 'analytics.at-risk' and ${t.status} in ('open', 'in_progress')`),
   ],
 );

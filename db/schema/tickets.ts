@@ -47,6 +47,7 @@ export const tickets = pgTable(
     index("tickets_contact_idx").on(t.contactId, t.createdAt),
     index("tickets_partner_idx").on(t.partnerOrgId, t.createdAt),
     index("tickets_assignee_idx").on(t.assigneeId, t.status),
+    index("tickets_created_idx").on(t.createdAt),
   ],
 );
 

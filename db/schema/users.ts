@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { branches } from "./branches.ts";
 import { contacts } from "./contacts.ts";
 import { partnerOrganisations } from "./partner-organisations.ts";
@@ -34,6 +34,10 @@ export const users = pgTable(
   ],
 );
 
+export const sessionLevels = ["full", "second_factor", "enrolment"] as const;
+
+// ADR 017: the id is the SHA-256 of the cookie's token; a session ends at expires_at, which is the
+// earlier of (last_seen_at + idle_seconds) and absolute_expires_at.
 export const sessions = pgTable(
   "sessions",
   {
@@ -42,8 +46,18 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    absoluteExpiresAt: timestamp("absolute_expires_at", { withTimezone: true }).notNull().defaultNow(),
+    idleSeconds: integer("idle_seconds").notNull().default(1800),
+    // full; second_factor = password proven, factor not yet; enrolment = must enrol a factor first
+    level: text("level", { enum: sessionLevels }).notNull().default("full"),
+    // when the user last proved who they are (sign-in or step-up), for requireRecentAuth
+    reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }).notNull().defaultNow(),
+    // the pending WebAuthn challenge of this session (registration or assertion)
+    webauthnChallenge: text("webauthn_challenge"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
 export const roles = pgTable("roles", {

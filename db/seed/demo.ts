@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { hashPassword } from "../../app/core/auth/password.server.ts";
 import type { AppRuntime } from "../../app/core/runtime/runtime.server.ts";
 import { hashSecret } from "../../app/core/api-tokens/api-tokens.server.ts";
-import { apiTokens, branches, consents, contactIdentifiers, contacts, partnerOrganisations, segments, userRoles, users } from "../schema/index.ts";
+import { currentNoticeVersion } from "../../app/core/privacy/purposes.ts";
+import { apiTokens, appSettings, branches, consentRecords, consents, contactIdentifiers, contacts, partnerOrganisations, segments, userRoles, users } from "../schema/index.ts";
 
 export const demoPassword = "nusa-demo-2026";
 /** The read-only FHIR API token README.md lists (scope system/*.read). */
@@ -81,6 +82,9 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
   if (!marker) {
     const passwordHash = await hashPassword(demoPassword);
     await db.transaction(async (tx) => {
+      // the demo passwords are public, so the demo accounts do not have to enrol a second factor;
+      // Settings → Security → "default rule" turns the requirement on (a real install starts with it on)
+      await tx.insert(appSettings).values({ key: "security.mfa", value: { requiredRoles: [] } }).onConflictDoNothing();
       const insertedBranches = await tx.insert(branches).values([...branchRows]).returning({ id: branches.id, code: branches.code });
       const branchId = (code: string) => insertedBranches.find((b) => b.code === code)!.id;
       const insertedPartners = await tx.insert(partnerOrganisations).values([...partnerRows]).returning({ id: partnerOrganisations.id, code: partnerOrganisations.code });
@@ -103,7 +107,7 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
           fullName: `${first} ${last}`,
           email: rand() < 0.8 ? `${first}.${last}${i}`.toLowerCase() + "@contoh.id" : null,
           phone,
-          birthDate: birth.toISOString().slice(0, 10),
+          birthDate: `${birth.getUTCFullYear()}-${String(birth.getUTCMonth() + 1).padStart(2, "0")}-${String(birth.getUTCDate()).padStart(2, "0")}`,
           gender: female ? "female" : "male",
           city,
           address: `${street} No. ${1 + Math.floor(rand() * 200)}`,
@@ -141,6 +145,16 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
       // without it every confirmation and reminder to them would be skipped as no_consent
       await tx.insert(consents).values(
         [patientContact, shopperContact].map((contactId) => ({ contactId, purpose: "service_messages" as const, granted: true, source: "registration" as const })),
+      );
+      await tx.insert(consentRecords).values(
+        [patientContact, shopperContact].map((contactId) => ({
+          contactId,
+          purpose: "service_messages",
+          granted: true,
+          noticeVersion: currentNoticeVersion,
+          channel: "registration" as const,
+          recordedByKind: "customer" as const,
+        })),
       );
 
       for (const account of Object.values(demoAccounts)) {

@@ -1,9 +1,10 @@
 // Client-safe validation for the plugin's forms (parsed again on the server with conform).
-import { z } from "../../app/plugin-api/index.ts";
+import { isLocalDate, parseLocalTime, z } from "../../app/plugin-api/index.ts";
 
 const uuid = z.string().uuid("hospital-appointments:errors.invalid");
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "hospital-appointments:errors.invalidDate");
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "hospital-appointments:errors.invalidTime");
+const date = z.string().refine(isLocalDate, "hospital-appointments:errors.invalidDate");
+// people here write 18.00; browsers' time fields send 18:00: both are read as 18:00
+const time = z.string().transform((v, ctx) => parseLocalTime(v) ?? (ctx.addIssue({ code: "custom", message: "hospital-appointments:errors.invalidTime" }), z.NEVER));
 const optionalText = (max: number) => z.string().trim().max(max).optional();
 
 export const bookSchema = z.object({
@@ -37,6 +38,15 @@ export const practitionerSchema = z.object({
   name: z.string().trim().min(2, "hospital-appointments:errors.required").max(100),
   specialty: optionalText(100),
   userId: uuid.optional(),
+  /** NIK: 16 digits (served to SATUSEHAT as https://fhir.kemkes.go.id/id/nik). */
+  nik: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/[\s.-]/g, ""))
+    .pipe(z.string().regex(/^(\d{16})?$/, "hospital-appointments:errors.nik"))
+    .optional(),
+  /** SATUSEHAT's practitioner IHS number (e.g. N10000001). */
+  ihsNumber: z.string().trim().regex(/^([A-Za-z0-9]{1,20})?$/, "hospital-appointments:errors.ihsNumber").optional(),
 });
 
 export const scheduleSchema = z

@@ -4,7 +4,7 @@ import { and, eq, gte, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../app/plugin-api/index.ts";
 import { branches } from "../../app/plugin-api/schema.ts";
 import { appointments, practitioners, scheduleExceptions, schedules, services } from "./schema.ts";
-import { isDate, isoWeekday, minutesOf, timeOfMinutes, zonedInstant, type BranchTimeZone } from "./zone.ts";
+import { isLocalDate, isoWeekday, minutesOf, timeOfMinutes, zonedInstant, type TimeZone, isUuid } from "../../app/plugin-api/index.ts";
 
 export interface Slot {
   practitionerId: string;
@@ -19,7 +19,6 @@ export interface Slot {
   firstQueueNumber: number;
 }
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 export async function serviceWithZone(db: Database, serviceId: string) {
   if (!isUuid(serviceId)) return null;
@@ -28,14 +27,14 @@ export async function serviceWithZone(db: Database, serviceId: string) {
     .from(services)
     .innerJoin(branches, eq(branches.id, services.branchId))
     .where(eq(services.id, serviceId));
-  return row ? { ...row, timeZone: row.timeZone as BranchTimeZone } : null;
+  return row ? { ...row, timeZone: row.timeZone as TimeZone } : null;
 }
 
 /** The slots one practitioner works on a date (all services), in order: the basis of queue numbers. */
 function slotsOfSchedules(
   rows: { practitionerId: string; practitionerName: string; serviceId: string; branchId: string; startTime: string; endTime: string; breakStart: string | null; breakEnd: string | null; slotMinutes: number; capacity: number }[],
   date: string,
-  tz: BranchTimeZone,
+  tz: TimeZone,
 ) {
   const out: Omit<Slot, "taken" | "firstQueueNumber">[] = [];
   for (const s of rows) {
@@ -62,8 +61,8 @@ function slotsOfSchedules(
  * Every slot on `date` (branch-local) of the practitioners working for the service — or of the
  * given practitioners — with how many places are taken. Leave and branch holidays remove the day.
  */
-export async function daySlots(db: Database, input: { date: string; tz: BranchTimeZone; serviceId?: string; practitionerIds?: string[]; branchId?: string }) {
-  if (!isDate(input.date)) return [];
+export async function daySlots(db: Database, input: { date: string; tz: TimeZone; serviceId?: string; practitionerIds?: string[]; branchId?: string }) {
+  if (!isLocalDate(input.date)) return [];
   const weekday = isoWeekday(input.date);
   const conditions = [
     eq(schedules.weekday, weekday),

@@ -1,17 +1,18 @@
 // Data for the booking picker, shared by the patient and the front-desk pages.
 import type { Database } from "../../app/plugin-api/index.ts";
 import { activeServices, freeSlots, practitionersOfService } from "./availability.server.ts";
-import { isDate, localDateOf, localTimeOf, addDays, type BranchTimeZone } from "./zone.ts";
+import { isLocalDate, localDateOf, localTimeOf, addDays, zoneOrDefault } from "../../app/plugin-api/index.ts";
+import { formatLocalTime } from "../../app/plugin-api/ui.ts";
 
 export async function bookingPickerData(db: Database, url: URL, options: { horizonDays: number }) {
   const serviceId = url.searchParams.get("service") ?? "";
   const doctor = url.searchParams.get("doctor") || "any";
   const all = await activeServices(db);
   const service = all.find((s) => s.id === serviceId) ?? null;
-  const tz = (service?.timeZone ?? "Asia/Jakarta") as BranchTimeZone;
+  const tz = zoneOrDefault(service?.timeZone);
   const today = localDateOf(new Date(), tz);
   const rawDate = url.searchParams.get("date") ?? "";
-  const date = isDate(rawDate) && rawDate >= today && rawDate <= addDays(today, options.horizonDays) ? rawDate : null;
+  const date = isLocalDate(rawDate) && rawDate >= today && rawDate <= addDays(today, options.horizonDays) ? rawDate : null;
   const doctors = service ? await practitionersOfService(db, service.id) : [];
   const practitionerId = doctors.some((d) => d.id === doctor) ? doctor : "any";
   const slots =
@@ -20,7 +21,7 @@ export async function bookingPickerData(db: Database, url: URL, options: { horiz
   const byTime = new Map<string, { startAt: string; time: string; free: number; practitioners: string[] }>();
   for (const s of slots) {
     const key = s.startAt.toISOString();
-    const entry = byTime.get(key) ?? { startAt: key, time: localTimeOf(s.startAt, tz), free: 0, practitioners: [] };
+    const entry = byTime.get(key) ?? { startAt: key, time: formatLocalTime(localTimeOf(s.startAt, tz)), free: 0, practitioners: [] };
     entry.free += s.capacity - s.taken;
     entry.practitioners.push(s.practitionerName);
     byTime.set(key, entry);

@@ -8,28 +8,11 @@ import { contacts } from "../../app/plugin-api/schema.ts";
 import { daySlots, serviceWithZone } from "./availability.server.ts";
 import { createLinks, retireLinks } from "./links.server.ts";
 import { offerFreedSlot } from "./waitlist.server.ts";
+import { appointmentSettings, eventOf, messageParams, sendConfirmation, type AppointmentStatus, type BookingError, type Result } from "./visit.server.ts";
 import { visitEvents, type VisitEventV1 } from "./events.ts";
 import { appointments, practitioners, services, type appointmentStatuses, type bookingChannels } from "./schema.ts";
 import { pluginId, withDefaults } from "./settings.ts";
-import { localDateOf, localTimeOf, zoneAbbreviation, type BranchTimeZone } from "./zone.ts";
-
-export type AppointmentStatus = (typeof appointmentStatuses)[number];
-export type BookingError = "slotTaken" | "slotUnavailable" | "alreadyBooked" | "notFound" | "tooLate" | "notAllowed" | "blacklisted" | "wrongStatus" | "alreadyWaiting" | "invalid";
-export type Result<T> = ({ ok: true } & T) | { ok: false; error: BookingError };
-
-export const isUuid = (v: string | null | undefined): v is string => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
-export function isUniqueViolation(error: unknown): string | null {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    const err = e as { code?: string; constraint?: string; constraint_name?: string; message?: string };
-    if (err.code === "23505") return err.constraint ?? err.constraint_name ?? err.message ?? "unique";
-  }
-  return null;
-}
-
-export async function appointmentSettings(db: Database) {
-  return withDefaults(await pluginSettings(db, pluginId));
-}
+import { localDateOf, localTimeOf, zoneAbbreviation, zoneOrDefault, type TimeZone, isUuid, uniqueViolation } from "../../app/plugin-api/index.ts";
 
 export interface BookInput {
   contactId: string;
@@ -44,40 +27,6 @@ export interface BookInput {
   /** Replace this appointment (reschedule): it is cancelled in the same transaction. */
   rescheduleId?: string | null;
   now?: Date;
-}
-
-export function eventOf(a: typeof appointments.$inferSelect, extra: Partial<VisitEventV1> = {}): VisitEventV1 {
-  return {
-    version: 1,
-    appointmentId: a.id,
-    contactId: a.contactId,
-    practitionerId: a.practitionerId,
-    serviceId: a.serviceId,
-    branchId: a.branchId,
-    startAt: a.startAt.toISOString(),
-    // events are emitted for live visits only, never for a held (proposed) seat
-    status: a.status as VisitEventV1["status"],
-    sourceType: a.sourceType,
-    sourceId: a.sourceId,
-    ...extra,
-  };
-}
-
-export async function messageParams(db: Database, a: typeof appointments.$inferSelect) {
-  const [row] = await db
-    .select({ service: services.name, practitioner: practitioners.name, tz: sql<string>`(select time_zone from branches where id = ${a.branchId})`, branch: sql<string>`(select name from branches where id = ${a.branchId})` })
-    .from(services)
-    .innerJoin(practitioners, eq(practitioners.id, a.practitionerId))
-    .where(eq(services.id, a.serviceId));
-  const tz = (row?.tz ?? "Asia/Jakarta") as BranchTimeZone;
-  return {
-    service: row?.service ?? "",
-    doctor: row?.practitioner ?? "",
-    branch: row?.branch ?? "",
-    date: localDateOf(a.startAt, tz).split("-").reverse().join("/"),
-    time: `${localTimeOf(a.startAt, tz)} ${zoneAbbreviation(tz)}`,
-    queue: a.queueNumber,
-  };
 }
 
 /**
@@ -150,14 +99,14 @@ export async function bookAppointment(db: Database, services_: PluginServices, a
             sourceType: "hospital-appointments.visit",
             sourceId: row.id,
           });
-          await services_.emit(tx, visitEvents.booked, { ...eventOf(row, { rescheduledFromId: previous?.id ?? null }) });
+          await services_.emit(tx, visitEvents.booked, eventOf(row, { rescheduledFromId: previous?.id ?? null }));
           await sendConfirmation(tx, services_, row, { template: previous ? "hospital-appointments.rescheduled" : "hospital-appointments.confirmation", params, actor });
-          await audit(tx, actor, { action: previous ? "appointment.rescheduled" : "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id });
+          await audit(tx, actor, { action: previous ? "appointment.rescheduled" : "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id, data: { contactId: row.contactId } });
           return row;
         });
         return { ok: true, appointment };
       } catch (error) {
-        const constraint = isUniqueViolation(error);
+        const constraint = uniqueViolation(error);
         if (!constraint) throw error;
         if (constraint.includes("contact_slot")) return { ok: false, error: "alreadyBooked" };
         // someone else holds this seat: try the next one
@@ -180,26 +129,6 @@ export async function ownAppointment(db: Database, actor: Actor, appointmentId: 
   return row ?? null;
 }
 
-/** The confirmation (or rescheduled) message, with confirm and cancel links valid until the visit starts. */
-export async function sendConfirmation(
-  tx: Database,
-  services_: PluginServices,
-  row: typeof appointments.$inferSelect,
-  input: { template: string; params: Record<string, string | number>; actor?: Actor | null },
-) {
-  const links = await createLinks(tx, services_, row.id, ["confirm", "cancel"], row.startAt);
-  const result = await sendToContact(tx, services_.jobs, {
-    contactId: row.contactId,
-    template: input.template,
-    params: { ...input.params, confirmUrl: links.confirm, cancelUrl: links.cancel },
-    purpose: "service_messages",
-    actor: input.actor ?? null,
-    staffUserId: input.actor?.kind === "staff" ? input.actor.userId : null,
-  });
-  if (result.status === "queued") await tx.update(appointments).set({ confirmationMessageId: result.messageId }).where(eq(appointments.id, row.id));
-  return result;
-}
-
 export async function cancelInTx(
   tx: Database,
   services_: PluginServices,
@@ -215,7 +144,7 @@ export async function cancelInTx(
     .returning();
   if (!row) return null;
   await retireLinks(tx, row.id);
-  await services_.emit(tx, visitEvents.cancelled, { ...eventOf(row, { reason }) });
+  await services_.emit(tx, visitEvents.cancelled, eventOf(row, { reason }));
   if (options.notify) {
     const params = await messageParams(tx, row);
     await recordInteraction(tx, {
@@ -231,7 +160,7 @@ export async function cancelInTx(
     });
     await sendToContact(tx, services_.jobs, { contactId: row.contactId, template: "hospital-appointments.cancelled", params, purpose: "service_messages", actor });
   }
-  await audit(tx, actor, { action: "appointment.cancelled", entityType: "hospital-appointments.visit", entityId: row.id, data: { reason } });
+  await audit(tx, actor, { action: "appointment.cancelled", entityType: "hospital-appointments.visit", entityId: row.id, data: { reason, contactId: row.contactId } });
   // the freed seat goes to the first patient waiting for it, held for them for a while
   await offerFreedSlot(tx, services_, row, options.now ?? new Date());
   return row;
@@ -251,7 +180,7 @@ export async function cancelAppointment(db: Database, services_: PluginServices,
   return done ? { ok: true } : { ok: false, error: "wrongStatus" };
 }
 
-const transitions: Record<"checkIn" | "fulfil" | "noShow", { from: AppointmentStatus[]; to: AppointmentStatus; event: string }> = {
+const transitions: Record<"checkIn" | "fulfil" | "noShow", { from: AppointmentStatus[]; to: AppointmentStatus; event: (typeof visitEvents)[keyof typeof visitEvents] }> = {
   checkIn: { from: ["booked"], to: "arrived", event: visitEvents.arrived },
   fulfil: { from: ["arrived"], to: "fulfilled", event: visitEvents.fulfilled },
   noShow: { from: ["booked"], to: "noshow", event: visitEvents.noshow },
@@ -273,7 +202,7 @@ export async function changeStatus(db: Database, services_: PluginServices, acto
       .where(and(eq(appointments.id, a.id), eq(appointments.status, a.status)))
       .returning();
     if (!row) return null;
-    await services_.emit(tx, step.event, { ...eventOf(row) });
+    await services_.emit(tx, step.event, eventOf(row));
     const params = await messageParams(tx, row);
     await recordInteraction(tx, {
       contactId: row.contactId,
@@ -291,7 +220,7 @@ export async function changeStatus(db: Database, services_: PluginServices, acto
       const [doctor] = await tx.select({ userId: practitioners.userId }).from(practitioners).where(eq(practitioners.id, row.practitionerId));
       await requestSurvey(tx, services_.jobs, { contactId: row.contactId, sourceType: "hospital-appointments.visit", sourceId: row.id, branchId: row.branchId, staffUserId: doctor?.userId ?? null });
     }
-    await audit(tx, actor, { action: `appointment.${step.to}`, entityType: "hospital-appointments.visit", entityId: row.id });
+    await audit(tx, actor, { action: `appointment.${step.to}`, entityType: "hospital-appointments.visit", entityId: row.id, data: { contactId: row.contactId } });
     return row;
   });
   return changed ? { ok: true } : { ok: false, error: "wrongStatus" };
@@ -307,7 +236,7 @@ export interface VisitRow {
   serviceName: string;
   practitionerName: string;
   branchName: string;
-  timeZone: BranchTimeZone;
+  timeZone: TimeZone;
   contactId: string;
   contactName: string;
   channel: string;
@@ -327,7 +256,7 @@ function visitSelect() {
     serviceName: services.name,
     practitionerName: practitioners.name,
     branchName: sql<string>`(select name from branches where id = ${appointments.branchId})`,
-    timeZone: sql<BranchTimeZone>`(select time_zone from branches where id = ${appointments.branchId})`,
+    timeZone: sql<TimeZone>`(select time_zone from branches where id = ${appointments.branchId})`,
     contactId: appointments.contactId,
     contactName: contacts.fullName,
     channel: appointments.channel,
@@ -406,7 +335,7 @@ export async function recordNoShows(db: Database, services_: PluginServices, now
       .where(and(eq(appointments.status, "booked"), lt(appointments.endAt, cutoff)))
       .returning();
     for (const row of rows) {
-      await services_.emit(tx, visitEvents.noshow, { ...eventOf(row) });
+      await services_.emit(tx, visitEvents.noshow, eventOf(row));
       await recordInteraction(tx, {
         contactId: row.contactId,
         channel: "visit",

@@ -1,10 +1,11 @@
 // Contributions to core pages, as view models: contact 360 panel, timeline entries, dashboard widgets.
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { ViewContext } from "../../app/plugin-api/index.ts";
-import { formatDateTime } from "../../app/plugin-api/ui.ts";
+import { staffTimeZone } from "../../app/plugin-api/server.ts";
+import { formatDateTime, formatNumber } from "../../app/plugin-api/ui.ts";
 import { visitsOfContact } from "./booking.server.ts";
 import { appointments } from "./schema.ts";
-import { localDateOf } from "./zone.ts";
+import { localDateOf } from "../../app/plugin-api/index.ts";
 
 export async function upcomingVisitsPanel(contactId: string, ctx: ViewContext) {
   const rows = await visitsOfContact(ctx.db, contactId, { limit: 5 });
@@ -38,7 +39,8 @@ export async function visitTimeline(contactId: string, range: { before: Date; li
 }
 
 export async function todayVisitsWidget(ctx: ViewContext) {
-  const today = localDateOf(new Date(), "Asia/Jakarta");
+  // appointments carry their branch's local date; "today" is the viewer's branch day
+  const today = localDateOf(new Date(), await staffTimeZone(ctx.db, ctx.actor));
   const [row] = await ctx.db
     .select({
       total: sql<number>`count(*)::int`,
@@ -59,5 +61,5 @@ export async function noShowRateWidget(ctx: ViewContext) {
     .from(appointments)
     .where(and(gte(appointments.startAt, new Date(now.getTime() - 30 * 86_400_000)), lt(appointments.startAt, now)));
   const rate = row && row.done > 0 ? Math.round((1000 * row.noshow) / row.done) / 10 : 0;
-  return { kind: "stat" as const, title: ctx.t("widgets.noShow"), value: `${rate.toLocaleString(ctx.language === "id" ? "id-ID" : "en-ID")}%`, hint: ctx.t("widgets.noShowHint", { count: row?.noshow ?? 0 }) };
+  return { kind: "stat" as const, title: ctx.t("widgets.noShow"), value: `${formatNumber(rate, ctx.language)}%`, hint: ctx.t("widgets.noShowHint", { count: row?.noshow ?? 0 }) };
 }

@@ -7,6 +7,7 @@ import type { Database, FhirContext, FhirResource, FhirResourceProvider, FhirSea
 import { contacts, branches } from "../../app/plugin-api/schema.ts";
 import {
   anyOf,
+  codeValues,
   dateBounds,
   dateCondition,
   dateMatches,
@@ -16,19 +17,21 @@ import {
   parseDateParam,
   parseToken,
   referenceId,
+  satusehatIdentifierSystem,
 } from "../../app/plugin-api/server.ts";
 import { daySlots } from "./availability.server.ts";
 import { appointmentStatuses, appointments, practitioners, schedules, services } from "./schema.ts";
-import { addDays, localDateOf, type BranchTimeZone } from "./zone.ts";
+import { addDays, localDateOf, type TimeZone, isUuid } from "../../app/plugin-api/index.ts";
 
-/** SATUSEHAT's system for a practitioner's IHS number. */
+/** SATUSEHAT's systems for a practitioner's IHS number and NIK. */
 const ihsSystem = "https://fhir.kemkes.go.id/id/nakes-his-number";
+const nikSystem = "https://fhir.kemkes.go.id/id/nik";
 /** Our own code systems and identifier systems (SATUSEHAT has none for these). */
 const serviceSystem = "https://nusa-crm.id/fhir/CodeSystem/poli";
 const queueNumberSystem = "https://nusa-crm.id/fhir/sid/queue-number";
+/** Our branches, for a location reference by identifier until the branch's SATUSEHAT Location id is set. */
+const branchSystem = "https://nusa-crm.id/fhir/sid/branch";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (v: string) => uuidPattern.test(v);
 /** A uuid condition from reference values: an id that cannot exist matches nobody. */
 function idsCondition(column: Parameters<typeof eq>[0], raw: string, type: string): SQL {
   const ids = orValues(raw).map((v) => referenceId(v, type)).filter(isUuid);
@@ -41,14 +44,27 @@ function serviceConcept(s: { code: string; name: string }) {
 
 // ---- Practitioner -------------------------------------------------------------------------------
 
-const practitionerColumns = { id: practitioners.id, name: practitioners.name, specialty: practitioners.specialty, ihsNumber: practitioners.ihsNumber, active: practitioners.active };
-type PractitionerRow = { id: string; name: string; specialty: string | null; ihsNumber: string | null; active: boolean };
+const practitionerColumns = {
+  id: practitioners.id,
+  name: practitioners.name,
+  specialty: practitioners.specialty,
+  ihsNumber: practitioners.ihsNumber,
+  nik: practitioners.nik,
+  active: practitioners.active,
+  updatedAt: practitioners.updatedAt,
+};
+type PractitionerRow = { id: string; name: string; specialty: string | null; ihsNumber: string | null; nik: string | null; active: boolean; updatedAt: Date };
 
 function toPractitioner(p: PractitionerRow): FhirResource {
+  const identifier = [
+    p.ihsNumber ? { use: "official", system: ihsSystem, value: p.ihsNumber } : null,
+    p.nik ? { use: "official", system: nikSystem, value: p.nik } : null,
+  ].filter((x) => x !== null);
   return {
     resourceType: "Practitioner",
     id: p.id,
-    ...(p.ihsNumber ? { identifier: [{ use: "official", system: ihsSystem, value: p.ihsNumber }] } : {}),
+    meta: { lastUpdated: fhirInstant(p.updatedAt) },
+    ...(identifier.length ? { identifier } : {}),
     active: p.active,
     name: [{ use: "official", text: p.name }],
     ...(p.specialty ? { qualification: [{ code: { text: p.specialty } }] } : {}),
@@ -58,7 +74,7 @@ function toPractitioner(p: PractitionerRow): FhirResource {
 const practitionerProvider: FhirResourceProvider = {
   searchParams: [
     { name: "_id", type: "token" },
-    { name: "identifier", type: "token", documentation: `IHS number: ${ihsSystem}|<number>` },
+    { name: "identifier", type: "token", documentation: `IHS number (${ihsSystem}|<number>) or NIK (${nikSystem}|<16 digits>)` },
     { name: "name", type: "string", documentation: "Name or a word of it starts with the value" },
     { name: "active", type: "token", documentation: "true or false" },
   ],
@@ -74,8 +90,11 @@ const practitionerProvider: FhirResourceProvider = {
       where.push(
         anyOf(orValues(raw), (v) => {
           const { system, code } = parseToken(v);
-          if (!code || (system !== undefined && system !== ihsSystem)) return sql`false`;
-          return eq(practitioners.ihsNumber, code);
+          if (!code) return sql`false`;
+          if (system === ihsSystem) return eq(practitioners.ihsNumber, code);
+          if (system === nikSystem) return eq(practitioners.nik, code);
+          if (system === undefined || system === null) return sql`(${practitioners.ihsNumber} = ${code} or ${practitioners.nik} = ${code})`;
+          return sql`false`;
         }) ?? sql`false`,
       );
     }
@@ -100,6 +119,14 @@ const practitionerProvider: FhirResourceProvider = {
 
 async function toSchedules(db: Database, rows: PractitionerRow[]): Promise<FhirResource[]> {
   if (rows.length === 0) return [];
+  // a Schedule changes with its practitioner, any of their timetable rows, or a service they offer
+  const changed = await db
+    .select({ practitionerId: schedules.practitionerId, at: sql<string>`greatest(max(${schedules.updatedAt}), max(${services.updatedAt}))`.mapWith((v) => new Date(v)) })
+    .from(schedules)
+    .innerJoin(services, eq(services.id, schedules.serviceId))
+    .where(inArray(schedules.practitionerId, rows.map((r) => r.id)))
+    .groupBy(schedules.practitionerId);
+  const changedAt = new Map(changed.map((c) => [c.practitionerId, c.at]));
   const offered = await db
     .selectDistinct({ practitionerId: schedules.practitionerId, code: services.code, name: services.name })
     .from(schedules)
@@ -108,9 +135,11 @@ async function toSchedules(db: Database, rows: PractitionerRow[]): Promise<FhirR
     .orderBy(asc(services.name));
   return rows.map((p) => {
     const mine = offered.filter((o) => o.practitionerId === p.id);
+    const at = changedAt.get(p.id);
     return {
       resourceType: "Schedule",
       id: p.id,
+      meta: { lastUpdated: fhirInstant(at && at > p.updatedAt ? at : p.updatedAt) },
       active: p.active,
       ...(mine.length ? { serviceType: mine.map(serviceConcept) } : {}),
       actor: [{ reference: `Practitioner/${p.id}`, display: p.name }],
@@ -167,7 +196,7 @@ async function scheduleBranches(db: Database, practitionerIds: string[] | null) 
     .from(schedules)
     .innerJoin(branches, eq(branches.id, schedules.branchId))
     .where(and(eq(schedules.active, true), practitionerIds ? inArray(schedules.practitionerId, practitionerIds) : undefined));
-  return rows.map((r) => ({ branchId: r.branchId, tz: r.timeZone as BranchTimeZone }));
+  return rows.map((r) => ({ branchId: r.branchId, tz: r.timeZone as TimeZone }));
 }
 
 /** The slots starting in [from, to) of the practitioners (all when null), in start order. */
@@ -190,11 +219,33 @@ async function toSlots(db: Database, slots: ComputedSlot[]): Promise<FhirResourc
   const serviceIds = [...new Set(slots.map((s) => s.serviceId))];
   const named = serviceIds.length ? await db.select({ id: services.id, code: services.code, name: services.name }).from(services).where(inArray(services.id, serviceIds)) : [];
   const byId = new Map(named.map((s) => [s.id, s]));
+  // a computed Slot changes with its practitioner's timetable or with a booking of it
+  const practitionerIds = [...new Set(slots.map((s) => s.practitionerId))];
+  const timetables = practitionerIds.length
+    ? await db
+        .select({ practitionerId: schedules.practitionerId, at: sql<string>`max(${schedules.updatedAt})`.mapWith((v) => new Date(v)) })
+        .from(schedules)
+        .where(inArray(schedules.practitionerId, practitionerIds))
+        .groupBy(schedules.practitionerId)
+    : [];
+  const timetableAt = new Map(timetables.map((t) => [t.practitionerId, t.at]));
+  const starts = [...new Set(slots.map((s) => s.startAt.toISOString()))];
+  const bookings = starts.length
+    ? await db
+        .select({ practitionerId: appointments.practitionerId, startAt: appointments.startAt, at: sql<string>`max(${appointments.updatedAt})`.mapWith((v) => new Date(v)) })
+        .from(appointments)
+        .where(and(inArray(appointments.practitionerId, practitionerIds), inArray(appointments.startAt, starts.map((v) => new Date(v)))))
+        .groupBy(appointments.practitionerId, appointments.startAt)
+    : [];
+  const bookedAt = new Map(bookings.map((b) => [`${b.practitionerId}.${b.startAt.toISOString()}`, b.at]));
   return slots.map((s) => {
     const service = byId.get(s.serviceId);
+    const changes = [timetableAt.get(s.practitionerId), bookedAt.get(`${s.practitionerId}.${s.startAt.toISOString()}`)].filter((d): d is Date => !!d);
+    const lastUpdated = changes.reduce((a, b) => (b > a ? b : a), new Date(0));
     return {
       resourceType: "Slot",
       id: slotId(s.practitionerId, s.startAt),
+      meta: { lastUpdated: fhirInstant(lastUpdated) },
       ...(service ? { serviceType: [serviceConcept(service)] } : {}),
       schedule: { reference: `Schedule/${s.practitionerId}`, display: s.practitionerName },
       status: s.taken >= s.capacity ? "busy" : "free",
@@ -207,13 +258,15 @@ async function toSlots(db: Database, slots: ComputedSlot[]): Promise<FhirResourc
 }
 
 const maxSlotDays = 31;
+/** FHIR's slotstatus codes: we compute free and busy; the others match nothing. */
+const slotStatusCodes = ["busy", "free", "busy-unavailable", "busy-tentative", "entered-in-error"] as const;
 
 const slotProvider: FhirResourceProvider = {
   searchParams: [
     { name: "start", type: "date", documentation: `Slot start; default from now for 7 days, at most ${maxSlotDays} days per search` },
     { name: "schedule", type: "reference", documentation: "Schedule/<practitioner id>" },
     { name: "practitioner", type: "reference", documentation: "Practitioner/<id> (same as schedule)" },
-    { name: "status", type: "token", documentation: "free or busy" },
+    { name: "status", type: "token", documentation: "free or busy (busy-unavailable, busy-tentative and entered-in-error match nothing)" },
   ],
   async read(id, ctx) {
     const parsed = parseSlotId(id);
@@ -228,8 +281,8 @@ const slotProvider: FhirResourceProvider = {
     };
     for (const raw of query.params.schedule ?? []) narrow(orValues(raw).map((v) => referenceId(v, "Schedule")).filter(isUuid));
     for (const raw of query.params.practitioner ?? []) narrow(orValues(raw).map((v) => referenceId(v, "Practitioner")).filter(isUuid));
-    const statuses = (query.params.status ?? []).map((raw) => orValues(raw));
-    for (const values of statuses) for (const v of values) if (v !== "free" && v !== "busy") throw new FhirSearchError(`Slot status must be free or busy, not "${v}"`);
+    const statuses = (query.params.status ?? []).map((raw) => orValues(raw).map((v) => parseToken(v).code ?? ""));
+    for (const raw of query.params.status ?? []) codeValues("status", raw, slotStatusCodes, "http://hl7.org/fhir/slotstatus");
     const starts = (query.params.start ?? []).map(parseDateParam);
     const bounds = dateBounds(starts);
     const from = bounds.from ?? new Date();
@@ -275,8 +328,29 @@ function appointmentQuery(db: Database) {
 
 type AppointmentRow = Awaited<ReturnType<ReturnType<typeof appointmentQuery>["execute"]>>[number];
 
+/** FHIR's appointmentstatus codes (ours are a subset: the rest match nothing). */
+const fhirAppointmentStatuses = ["proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow", "entered-in-error", "checked-in", "waitlist"] as const;
+
+/**
+ * Participation statuses that agree with the appointment's: a proposed (held) slot still needs the
+ * patient's answer; a cancelled visit is declined by both; a patient who did not come declined it.
+ */
+function participantStatuses(status: AppointmentRow["status"]): { patient: string; practitioner: string } {
+  switch (status) {
+    case "proposed":
+      return { patient: "needs-action", practitioner: "accepted" };
+    case "cancelled":
+      return { patient: "declined", practitioner: "declined" };
+    case "noshow":
+      return { patient: "declined", practitioner: "accepted" };
+    default:
+      return { patient: "accepted", practitioner: "accepted" };
+  }
+}
+
 function toAppointment(a: AppointmentRow): FhirResource {
   // FHIR Appointment.status has the same codes as ours (booked, arrived, fulfilled, cancelled, noshow)
+  const participation = participantStatuses(a.status);
   return {
     resourceType: "Appointment",
     id: a.id,
@@ -293,8 +367,8 @@ function toAppointment(a: AppointmentRow): FhirResource {
     // a visit booked from a referral points at it by id only: the referral lives in another plugin
     ...(a.sourceType === "hospital-referrals.referral" && a.sourceId ? { basedOn: [{ reference: `ServiceRequest/${a.sourceId}` }] } : {}),
     participant: [
-      { actor: { reference: `Patient/${a.contactId}`, display: a.patientName }, required: "required", status: "accepted" },
-      { actor: { reference: `Practitioner/${a.practitionerId}`, display: a.practitionerName }, required: "required", status: "accepted" },
+      { actor: { reference: `Patient/${a.contactId}`, display: a.patientName }, required: "required", status: participation.patient },
+      { actor: { reference: `Practitioner/${a.practitionerId}`, display: a.practitionerName }, required: "required", status: participation.practitioner },
     ],
   };
 }
@@ -305,7 +379,7 @@ const appointmentProvider: FhirResourceProvider = {
     { name: "patient", type: "reference", documentation: "Patient/<id>" },
     { name: "practitioner", type: "reference", documentation: "Practitioner/<id>" },
     { name: "date", type: "date", documentation: "Appointment start; prefixes eq, ne, gt, lt, ge, le, sa, eb; values without a zone are UTC" },
-    { name: "status", type: "token", documentation: appointmentStatuses.join(", ") },
+    { name: "status", type: "token", documentation: `${fhirAppointmentStatuses.join(", ")} (held here: ${appointmentStatuses.join(", ")})` },
   ],
   async read(id, ctx) {
     if (!isUuid(id)) return null;
@@ -319,7 +393,9 @@ const appointmentProvider: FhirResourceProvider = {
     for (const raw of query.params.practitioner ?? []) where.push(idsCondition(appointments.practitionerId, raw, "Practitioner"));
     for (const raw of query.params.date ?? []) where.push(dateCondition(appointments.startAt, parseDateParam(raw)));
     for (const raw of query.params.status ?? []) {
-      const values = orValues(raw).filter((v): v is (typeof appointmentStatuses)[number] => (appointmentStatuses as readonly string[]).includes(v));
+      const values = codeValues("status", raw, fhirAppointmentStatuses, "http://hl7.org/fhir/appointmentstatus").filter((v): v is (typeof appointmentStatuses)[number] =>
+        (appointmentStatuses as readonly string[]).includes(v),
+      );
       where.push(values.length ? inArray(appointments.status, values) : sql`false`);
     }
     const cond = where.length ? and(...where) : undefined;
@@ -331,10 +407,136 @@ const appointmentProvider: FhirResourceProvider = {
   },
 };
 
+// ---- Encounter (one per visit: SATUSEHAT's "Pendaftaran Kunjungan") -----------------------------------
+
+const encounterColumns = {
+  ...appointmentColumns,
+  branchId: appointments.branchId,
+  branchName: branches.name,
+  practitionerIhs: practitioners.ihsNumber,
+  arrivedAt: appointments.arrivedAt,
+  fulfilledAt: appointments.fulfilledAt,
+  cancelledAt: appointments.cancelledAt,
+  noShowAt: appointments.noShowAt,
+};
+
+function encounterQuery(db: Database) {
+  return db
+    .select(encounterColumns)
+    .from(appointments)
+    .innerJoin(contacts, eq(contacts.id, appointments.contactId))
+    .innerJoin(practitioners, eq(practitioners.id, appointments.practitionerId))
+    .innerJoin(services, eq(services.id, appointments.serviceId))
+    .innerJoin(branches, eq(branches.id, appointments.branchId));
+}
+type EncounterRow = Awaited<ReturnType<ReturnType<typeof encounterQuery>["execute"]>>[number];
+
+/** FHIR's encounter-status codes; a held (proposed) slot is no visit yet and has no Encounter. */
+const encounterStatusCodes = ["planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown"] as const;
+type EncounterStatus = (typeof encounterStatusCodes)[number];
+const encounterStatusOf: Record<Exclude<AppointmentRow["status"], "proposed">, EncounterStatus> = {
+  booked: "planned",
+  arrived: "arrived",
+  fulfilled: "finished",
+  cancelled: "cancelled",
+  noshow: "cancelled",
+};
+const visitStatuses = Object.keys(encounterStatusOf) as (keyof typeof encounterStatusOf)[];
+
+/**
+ * An outpatient visit as SATUSEHAT's Encounter: class AMB; status following check-in (arrived) and
+ * completion (finished); period from arrival (the booked start until then) to completion; the
+ * doctor as attender; the branch as location; the organisation as serviceProvider. With the
+ * organisation's SATUSEHAT ids set, identifier and references use SATUSEHAT's systems.
+ */
+function toEncounter(e: EncounterRow, ctx: FhirContext): FhirResource {
+  const status = encounterStatusOf[e.status as keyof typeof encounterStatusOf];
+  const { organizationId, locationIds } = ctx.satusehat;
+  const locationId = locationIds[e.branchId];
+  const start = e.arrivedAt ?? e.startAt;
+  const end = status === "finished" ? e.fulfilledAt : status === "cancelled" ? (e.cancelledAt ?? e.noShowAt) : null;
+  const history: { status: EncounterStatus; period: { start: string; end?: string } }[] = [];
+  if (e.arrivedAt) {
+    history.push({ status: "planned", period: { start: fhirInstant(e.createdAt), end: fhirInstant(e.arrivedAt) } });
+    history.push({ status: "arrived", period: { start: fhirInstant(e.arrivedAt), ...(e.fulfilledAt ? { end: fhirInstant(e.fulfilledAt) } : {}) } });
+    if (e.fulfilledAt) history.push({ status: "finished", period: { start: fhirInstant(e.fulfilledAt) } });
+  }
+  return {
+    resourceType: "Encounter",
+    id: e.id,
+    meta: { lastUpdated: fhirInstant(e.updatedAt) },
+    identifier: [
+      ...(organizationId ? [{ use: "official", system: satusehatIdentifierSystem("encounter", organizationId), value: e.id }] : []),
+      { use: "secondary", type: { text: "Nomor antrian" }, system: queueNumberSystem, value: String(e.queueNumber) },
+    ],
+    status,
+    ...(history.length ? { statusHistory: history } : {}),
+    class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB", display: "ambulatory" },
+    serviceType: serviceConcept({ code: e.serviceCode, name: e.serviceName }),
+    subject: { reference: `Patient/${e.contactId}`, display: e.patientName },
+    participant: [
+      {
+        type: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", code: "ATND", display: "attender" }] }],
+        individual: {
+          reference: `Practitioner/${e.practitionerId}`,
+          ...(e.practitionerIhs ? { identifier: { system: ihsSystem, value: e.practitionerIhs } } : {}),
+          display: e.practitionerName,
+        },
+      },
+    ],
+    appointment: [{ reference: `Appointment/${e.id}` }],
+    period: { start: fhirInstant(start), ...(end ? { end: fhirInstant(end) } : {}) },
+    ...(e.sourceType === "hospital-referrals.referral" && e.sourceId ? { basedOn: [{ reference: `ServiceRequest/${e.sourceId}` }] } : {}),
+    location: [
+      {
+        location: locationId
+          ? { reference: `Location/${locationId}`, display: `${e.serviceName}, ${e.branchName}` }
+          : { identifier: { system: branchSystem, value: e.branchId }, display: `${e.serviceName}, ${e.branchName}` },
+      },
+    ],
+    serviceProvider: organizationId ? { reference: `Organization/${organizationId}`, display: e.branchName } : { display: e.branchName },
+  };
+}
+
+const encounterProvider: FhirResourceProvider = {
+  searchParams: [
+    { name: "_id", type: "token" },
+    { name: "patient", type: "reference", documentation: "Patient/<id>" },
+    { name: "subject", type: "reference", documentation: "Patient/<id>" },
+    { name: "practitioner", type: "reference", documentation: "Practitioner/<id>" },
+    { name: "date", type: "date", documentation: "The visit's booked start; values without a zone are UTC" },
+    { name: "status", type: "token", documentation: `${encounterStatusCodes.join(", ")} (held here: planned, arrived, finished, cancelled)` },
+  ],
+  async read(id, ctx) {
+    if (!isUuid(id)) return null;
+    const [row] = await encounterQuery(ctx.db).where(and(eq(appointments.id, id), inArray(appointments.status, visitStatuses)));
+    return row ? toEncounter(row, ctx) : null;
+  },
+  async search(query, ctx) {
+    const where: SQL[] = [inArray(appointments.status, visitStatuses)];
+    for (const raw of query.params._id ?? []) where.push(idsCondition(appointments.id, raw, "Encounter"));
+    for (const raw of [...(query.params.patient ?? []), ...(query.params.subject ?? [])]) where.push(idsCondition(appointments.contactId, raw, "Patient"));
+    for (const raw of query.params.practitioner ?? []) where.push(idsCondition(appointments.practitionerId, raw, "Practitioner"));
+    for (const raw of query.params.date ?? []) where.push(dateCondition(appointments.startAt, parseDateParam(raw)));
+    for (const raw of query.params.status ?? []) {
+      const wanted = codeValues("status", raw, encounterStatusCodes, "http://hl7.org/fhir/encounter-status");
+      const ours = visitStatuses.filter((s) => wanted.includes(encounterStatusOf[s]));
+      where.push(ours.length ? inArray(appointments.status, ours) : sql`false`);
+    }
+    const cond = and(...where);
+    const [[{ total }], rows] = await Promise.all([
+      ctx.db.select({ total: count() }).from(appointments).where(cond),
+      encounterQuery(ctx.db).where(cond).orderBy(asc(appointments.startAt), asc(appointments.id)).limit(query.count).offset(query.offset),
+    ]);
+    return { total: Number(total), resources: rows.map((r) => toEncounter(r, ctx)) };
+  },
+};
+
 /** What this plugin adds to /fhir/r4. */
 export const fhirResources: Record<string, FhirResourceProvider> = {
   Practitioner: practitionerProvider,
   Schedule: scheduleProvider,
   Slot: slotProvider,
   Appointment: appointmentProvider,
+  Encounter: encounterProvider,
 };

@@ -5,11 +5,12 @@ import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import type { Actor, Database, DomainEvent, PluginServices, WhatsAppReceivedV1 } from "../../app/plugin-api/index.ts";
 import { audit, recordInteraction, sendToContact } from "../../app/plugin-api/server.ts";
 import { branches, contacts } from "../../app/plugin-api/schema.ts";
-import { appointmentSettings, cancelInTx, messageParams, type BookingError } from "./booking.server.ts";
+import { cancelInTx } from "./booking.server.ts";
+import { appointmentSettings, messageParams, type BookingError } from "./visit.server.ts";
 import { inspectLink, useLink, type LinkAction, type LinkState } from "./links.server.ts";
 import { appointments, practitioners, services } from "./schema.ts";
 import { acceptOfferInTx, declineOfferInTx } from "./waitlist.server.ts";
-import type { BranchTimeZone } from "./zone.ts";
+import type { TimeZone } from "../../app/plugin-api/index.ts";
 
 type Appointment = typeof appointments.$inferSelect;
 type Via = "whatsapp" | "email" | "portal";
@@ -32,7 +33,7 @@ export async function confirmVisitInTx(tx: Database, a: Appointment, via: Via, n
     sourceType: "hospital-appointments.visit",
     sourceId: row.id,
   });
-  await audit(tx, { kind: "system" }, { action: "appointment.confirmed", entityType: "hospital-appointments.visit", entityId: row.id, data: { via } });
+  await audit(tx, { kind: "system" }, { action: "appointment.confirmed", entityType: "hospital-appointments.visit", entityId: row.id, data: { via, contactId: row.contactId } });
   return true;
 }
 
@@ -51,7 +52,7 @@ export interface LinkVisit {
   action: LinkAction;
   status: Appointment["status"];
   startAt: Date;
-  timeZone: BranchTimeZone;
+  timeZone: TimeZone;
   queueNumber: number;
   serviceName: string;
   serviceNameEn: string | null;
@@ -87,7 +88,7 @@ export async function linkPage(db: Database, token: string, now = new Date()): P
     .innerJoin(contacts, eq(contacts.id, appointments.contactId))
     .where(eq(appointments.id, link.appointmentId));
   if (!visit) return { state: "invalid", visit: null };
-  return { state, visit: { ...visit, action: link.action, timeZone: visit.timeZone as BranchTimeZone } };
+  return { state, visit: { ...visit, action: link.action, timeZone: visit.timeZone as TimeZone } };
 }
 
 export type LinkOutcome = { ok: true; action: LinkAction } | { ok: false; state: LinkState | BookingError };
@@ -174,9 +175,8 @@ async function visitRepliedTo(tx: Database, contactId: string, contextMessageId:
 }
 
 /** Handles `core.whatsapp.received`: "1"/"YA" confirms, "2"/"BATAL" cancels, and the patient gets a short answer. */
-export async function handleWhatsAppReply(event: DomainEvent, ctx: { db: Database; services: PluginServices }, now = new Date()) {
-  const payload = event.payload as unknown as WhatsAppReceivedV1;
-  if (payload?.version !== 1 || typeof payload.contactId !== "string") return;
+export async function handleWhatsAppReply(event: DomainEvent<WhatsAppReceivedV1>, ctx: { db: Database; services: PluginServices }, now = new Date()) {
+  const payload = event.payload;
   const intent = replyIntent(payload.text ?? null, payload.buttonPayload ?? null);
   if (!intent) return; // on the timeline already: staff answer it
   const visit = await visitRepliedTo(ctx.db, payload.contactId, payload.contextMessageId ?? null, now);

@@ -10,7 +10,7 @@ export default definePlugin({
   description: "meta.description",
   roles: ["doctor", "frontdesk"],
   permissions: {
-    "hospital-appointments.appointment.read": { roles: ["frontdesk", "doctor", "manager", "agent"] },
+    "hospital-appointments.appointment.read": { roles: ["frontdesk", "doctor", "manager", "agent"], sensitive: true },
     "hospital-appointments.appointment.manage": { roles: ["frontdesk", "manager", "agent"] },
     "hospital-appointments.schedule.manage": { roles: ["manager"] },
   },
@@ -43,6 +43,21 @@ export default definePlugin({
   },
   events: {
     emits: ["appointments.visit.booked", "appointments.visit.cancelled", "appointments.visit.arrived", "appointments.visit.fulfilled", "appointments.visit.noshow"],
-    handles: ["core.contact.merged", "core.whatsapp.received"],
+    handles: ["core.contact.merged@1", "core.whatsapp.received@1"],
   },
+  purposes: [
+    {
+      id: "hospital-appointments.visits",
+      name: { id: "Janji temu dan kunjungan", en: "Appointments and visits" },
+      description: {
+        id: "Memesan, mengingatkan, dan mencatat kunjungan Anda ke dokter.",
+        en: "Booking, reminding and recording your visits to a doctor.",
+      },
+      legalBasis: "contract",
+      dataCategories: { general: ["identity", "contact_details"], specific: ["health"] },
+      retentionDays: 25 * 365,
+      legalHold: { years: 25, law: "Permenkes 24/2022 (rekam medis)" },
+      processors: [],
+    },
+  ],
 });

@@ -23,6 +23,11 @@ export const services = pgTable(
     nameEn: text("name_en"),
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Kept current by every drizzle update ($onUpdate): FHIR's meta.lastUpdated. */
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [unique("hospital_appointments_services_branch_code_key").on(t.branchId, t.code)],
 );
@@ -36,8 +41,15 @@ export const practitioners = pgTable(
     specialty: text("specialty"),
     /** SATUSEHAT practitioner IHS number, when known. */
     ihsNumber: text("ihs_number"),
+    /** The practitioner's NIK (16 digits), served as SATUSEHAT's https://fhir.kemkes.go.id/id/nik. */
+    nik: text("nik"),
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Kept current by every drizzle update ($onUpdate): FHIR's meta.lastUpdated. */
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [uniqueIndex("hospital_appointments_practitioners_user_key").on(t.userId)],
 );
@@ -69,6 +81,11 @@ export const schedules = pgTable(
     validUntil: date("valid_until"),
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Kept current by every drizzle update ($onUpdate): FHIR's meta.lastUpdated. */
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
   },
   (t) => [
     index("hospital_appointments_schedules_lookup_idx").on(t.serviceId, t.weekday),
@@ -156,6 +173,7 @@ export const appointments = pgTable(
     // and one patient holds a slot once
     uniqueIndex("hospital_appointments_contact_slot_key").on(t.contactId, t.practitionerId, t.startAt).where(sql`${t.status} <> 'cancelled'`),
     index("hospital_appointments_branch_day_idx").on(t.branchId, t.localDate, t.startAt),
+    index("hospital_appointments_day_idx").on(t.localDate),
     index("hospital_appointments_practitioner_day_idx").on(t.practitionerId, t.localDate, t.startAt),
     index("hospital_appointments_contact_idx").on(t.contactId, t.startAt.desc()),
     index("hospital_appointments_source_idx").on(t.sourceType, t.sourceId),

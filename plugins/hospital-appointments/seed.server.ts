@@ -5,7 +5,7 @@ import type { JobContext } from "../../app/plugin-api/index.ts";
 import { branches, contacts, userRoles, users } from "../../app/plugin-api/schema.ts";
 import { daySlots } from "./availability.server.ts";
 import { appointments, practitioners, scheduleExceptions, schedules, services } from "./schema.ts";
-import { addDays, localDateOf, type BranchTimeZone } from "./zone.ts";
+import { addDays, localDateOf, type TimeZone } from "../../app/plugin-api/index.ts";
 
 const clinicDefs = [
   { code: "PD", name: "Poli Penyakit Dalam", nameEn: "Internal Medicine Clinic" },
@@ -93,7 +93,7 @@ export async function seedAppointments(ctx: JobContext) {
   const now = new Date();
   const rows: (typeof appointments.$inferInsert)[] = [];
   for (const b of branchRows) {
-    const tz = b.timeZone as BranchTimeZone;
+    const tz = b.timeZone as TimeZone;
     const today = localDateOf(now, tz);
     for (let offset = -14; offset <= 14; offset++) {
       const date = addDays(today, offset);

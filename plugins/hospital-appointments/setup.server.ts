@@ -25,7 +25,7 @@ export async function setupOverview(db: Database, today: string) {
       .innerJoin(branches, eq(branches.id, services.branchId))
       .orderBy(asc(branches.name), asc(services.name)),
     db
-      .select({ id: practitioners.id, name: practitioners.name, specialty: practitioners.specialty, userId: practitioners.userId, userName: users.name, email: users.email, active: practitioners.active })
+      .select({ id: practitioners.id, name: practitioners.name, specialty: practitioners.specialty, nik: practitioners.nik, ihsNumber: practitioners.ihsNumber, userId: practitioners.userId, userName: users.name, email: users.email, active: practitioners.active })
       .from(practitioners)
       .leftJoin(users, eq(users.id, practitioners.userId))
       .orderBy(asc(practitioners.name)),
@@ -89,7 +89,7 @@ export async function createService(db: Database, actor: Staff, input: z.infer<t
 export async function createPractitioner(db: Database, actor: Staff, input: z.infer<typeof practitionerSchema>) {
   const [row] = await db
     .insert(practitioners)
-    .values({ name: input.name, specialty: input.specialty || null, userId: input.userId || null })
+    .values({ name: input.name, specialty: input.specialty || null, userId: input.userId || null, nik: input.nik || null, ihsNumber: input.ihsNumber || null })
     .onConflictDoNothing()
     .returning({ id: practitioners.id });
   if (!row) return { ok: false as const, error: "userTaken" as const };
@@ -234,7 +234,11 @@ export async function activateService(db: Database, actor: Staff, serviceId: str
   return { ok: true, outcome: "activated" };
 }
 
-export async function updatePractitioner(db: Database, actor: Staff, input: { practitionerId: string; name: string; specialty?: string; userId?: string }): Promise<SetupResult> {
+export async function updatePractitioner(
+  db: Database,
+  actor: Staff,
+  input: { practitionerId: string; name: string; specialty?: string; userId?: string; nik?: string; ihsNumber?: string },
+): Promise<SetupResult> {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(practitioners).where(eq(practitioners.id, input.practitionerId)).for("update");
     if (!before) return fail("notFound");
@@ -245,13 +249,18 @@ export async function updatePractitioner(db: Database, actor: Staff, input: { pr
       const [clash] = await tx.select({ id: practitioners.id }).from(practitioners).where(and(eq(practitioners.userId, userId), ne(practitioners.id, before.id)));
       if (clash) return fail("userTaken");
     }
-    const after = { name: input.name, specialty: input.specialty || null, userId };
+    const after = { name: input.name, specialty: input.specialty || null, userId, nik: input.nik || null, ihsNumber: input.ihsNumber || null };
     await tx.update(practitioners).set(after).where(eq(practitioners.id, before.id));
     await audit(tx, actor, {
       action: "appointments.practitioner_updated",
       entityType: "hospital-appointments.practitioner",
       entityId: before.id,
-      data: { before: { name: before.name, specialty: before.specialty, userId: before.userId }, after },
+      // the NIK itself stays out of the audit log: only whether it changed
+      data: {
+        before: { name: before.name, specialty: before.specialty, userId: before.userId, ihsNumber: before.ihsNumber },
+        after: { name: after.name, specialty: after.specialty, userId: after.userId, ihsNumber: after.ihsNumber },
+        nikChanged: (before.nik ?? null) !== after.nik,
+      },
     });
     return { ok: true as const, outcome: "updated" as const };
   });

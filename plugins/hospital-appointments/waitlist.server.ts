@@ -6,14 +6,14 @@
 // and when nobody is left the slot is simply free again.
 import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
-import { audit, recordInteraction, sendToContact } from "../../app/plugin-api/server.ts";
+import { audit, branchTimeZone, recordInteraction, sendToContact } from "../../app/plugin-api/server.ts";
 import { branches, contacts } from "../../app/plugin-api/schema.ts";
 import { practitionersOfService, serviceWithZone } from "./availability.server.ts";
-import { appointmentSettings, eventOf, isUniqueViolation, isUuid, messageParams, sendConfirmation, type Result } from "./booking.server.ts";
+import { appointmentSettings, eventOf, messageParams, sendConfirmation, type Result } from "./visit.server.ts";
 import { visitEvents } from "./events.ts";
 import { createLinks, retireLinks } from "./links.server.ts";
 import { appointments, practitioners, services, waitlistEntries } from "./schema.ts";
-import { addDays, isDate, localDateOf, localTimeOf, zoneAbbreviation, type BranchTimeZone } from "./zone.ts";
+import { addDays, isLocalDate, isUuid, localDateOf, localTimeOf, uniqueViolation, zoneAbbreviation, type TimeZone } from "../../app/plugin-api/index.ts";
 
 type Appointment = typeof appointments.$inferSelect;
 
@@ -49,7 +49,7 @@ export async function joinWaitlist(db: Database, actor: Actor, input: JoinWaitli
   const dateTo = input.dateTo || input.dateFrom;
   const settings = await appointmentSettings(db);
   const today = localDateOf(input.now ?? new Date(), service.timeZone);
-  if (!isDate(input.dateFrom) || !isDate(dateTo) || dateTo < input.dateFrom) return { ok: false, error: "invalid" };
+  if (!isLocalDate(input.dateFrom) || !isLocalDate(dateTo) || dateTo < input.dateFrom) return { ok: false, error: "invalid" };
   if (input.dateFrom < today || dateTo > addDays(today, settings.horizonDays) || dateTo > addDays(input.dateFrom, maxWaitlistDays - 1)) return { ok: false, error: "invalid" };
   try {
     const entry = await db.transaction(async (tx) => {
@@ -76,12 +76,12 @@ export async function joinWaitlist(db: Database, actor: Actor, input: JoinWaitli
         sourceType: "hospital-appointments.waitlist",
         sourceId: row.id,
       });
-      await audit(tx, actor, { action: "waitlist.joined", entityType: "hospital-appointments.waitlist", entityId: row.id });
+      await audit(tx, actor, { action: "waitlist.joined", entityType: "hospital-appointments.waitlist", entityId: row.id, data: { contactId: row.contactId } });
       return row;
     });
     return { ok: true, entry };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: "alreadyWaiting" };
+    if (uniqueViolation(error)) return { ok: false, error: "alreadyWaiting" };
     throw error;
   }
 }
@@ -105,7 +105,7 @@ export async function leaveWaitlist(db: Database, services_: PluginServices, act
     if (!row) return null;
     const held = await tx.select().from(appointments).where(and(eq(appointments.waitlistEntryId, row.id), eq(appointments.status, "proposed")));
     for (const offer of held) await releaseOffer(tx, services_, offer, "left", now);
-    await audit(tx, actor, { action: "waitlist.left", entityType: "hospital-appointments.waitlist", entityId: row.id });
+    await audit(tx, actor, { action: "waitlist.left", entityType: "hospital-appointments.waitlist", entityId: row.id, data: { contactId: row.contactId } });
     return row;
   });
   return left ? { ok: true } : { ok: false, error: "notFound" };
@@ -169,14 +169,14 @@ export async function offerFreedSlot(tx: Database, services_: PluginServices, fr
         return row;
       });
     } catch (error) {
-      const constraint = isUniqueViolation(error);
+      const constraint = uniqueViolation(error);
       if (!constraint) throw error;
       // the seat itself was taken again: nothing to offer; the patient holds that slot: try the next one
       if (constraint.includes("slot_seat")) return null;
       continue;
     }
     const params = await messageParams(tx, offer);
-    const tz = (await branchZone(tx, offer.branchId)) as BranchTimeZone;
+    const tz = await branchTimeZone(tx, offer.branchId);
     const links = await createLinks(tx, services_, offer.id, ["accept", "decline"], holdExpiresAt);
     await recordInteraction(tx, {
       contactId: offer.contactId,
@@ -194,15 +194,10 @@ export async function offerFreedSlot(tx: Database, services_: PluginServices, fr
       params: { ...params, holdUntil: `${localTimeOf(holdExpiresAt, tz)} ${zoneAbbreviation(tz)}`, acceptUrl: links.accept, declineUrl: links.decline },
       purpose: "service_messages",
     });
-    await audit(tx, { kind: "system" }, { action: "appointment.offered", entityType: "hospital-appointments.visit", entityId: offer.id, data: { waitlistEntryId: candidate.id, holdExpiresAt: holdExpiresAt.toISOString() } });
+    await audit(tx, { kind: "system" }, { action: "appointment.offered", entityType: "hospital-appointments.visit", entityId: offer.id, data: { contactId: offer.contactId, waitlistEntryId: candidate.id, holdExpiresAt: holdExpiresAt.toISOString() } });
     return offer;
   }
   return null;
-}
-
-async function branchZone(db: Database, branchId: string) {
-  const [row] = await db.select({ timeZone: branches.timeZone }).from(branches).where(eq(branches.id, branchId));
-  return row?.timeZone ?? "Asia/Jakarta";
 }
 
 /** Releases a held seat (declined, expired, left the list) and offers it to the next patient. */
@@ -224,7 +219,7 @@ async function releaseOffer(tx: Database, services_: PluginServices, offer: Appo
     sourceType: "hospital-appointments.visit",
     sourceId: row.id,
   });
-  await audit(tx, { kind: "system" }, { action: `appointment.offer_${reason}`, entityType: "hospital-appointments.visit", entityId: row.id });
+  await audit(tx, { kind: "system" }, { action: `appointment.offer_${reason}`, entityType: "hospital-appointments.visit", entityId: row.id, data: { contactId: row.contactId } });
   await offerFreedSlot(tx, services_, row, now);
   return row;
 }
@@ -270,9 +265,9 @@ export async function acceptOfferInTx(tx: Database, services_: PluginServices, a
     sourceType: "hospital-appointments.visit",
     sourceId: row.id,
   });
-  await services_.emit(tx, visitEvents.booked, { ...eventOf(row) });
+  await services_.emit(tx, visitEvents.booked, eventOf(row));
   await sendConfirmation(tx, services_, row, { template: "hospital-appointments.confirmation", params, actor });
-  await audit(tx, actor ?? { kind: "system" }, { action: "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id, data: { from: "waitlist" } });
+  await audit(tx, actor ?? { kind: "system" }, { action: "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id, data: { from: "waitlist", contactId: row.contactId } });
   return { ok: true, appointment: row };
 }
 
@@ -336,7 +331,7 @@ export async function myWaitlist(db: Database, contactId: string, now = new Date
         serviceName: services.name,
         practitionerName: practitioners.name,
         branchName: sql<string>`(select name from branches where id = ${appointments.branchId})`,
-        timeZone: sql<BranchTimeZone>`(select time_zone from branches where id = ${appointments.branchId})`,
+        timeZone: sql<TimeZone>`(select time_zone from branches where id = ${appointments.branchId})`,
       })
       .from(appointments)
       .innerJoin(services, eq(services.id, appointments.serviceId))

@@ -1,6 +1,7 @@
 // Finding the patient for an outgoing referral: the core contact search, ten matches at most, each
 // with just enough to tell namesakes apart (birth date, the last digits of NIK / BPJS / record no.).
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import { isUuid } from "../../app/plugin-api/index.ts";
 import type { Actor, Database } from "../../app/plugin-api/index.ts";
 import { searchContacts } from "../../app/plugin-api/server.ts";
 import { branches, contactIdentifiers, contacts } from "../../app/plugin-api/schema.ts";
@@ -20,7 +21,6 @@ export interface PatientChoice {
   phone: string | null;
 }
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 const tail = (value: string, keep = 4) => `••••${value.slice(-keep)}`;
 
 async function describe(db: Database, actor: Staff, rows: { id: string; fullName: string; phone: string | null; branchName: string | null }[]): Promise<PatientChoice[]> {

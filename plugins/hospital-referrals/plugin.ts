@@ -9,7 +9,7 @@ export default definePlugin({
   // also introduced by hospital-appointments; declared here too so referrals runs without it
   roles: ["doctor", "frontdesk"],
   permissions: {
-    "hospital-referrals.referral.read": { roles: ["doctor", "frontdesk", "manager", "agent"] },
+    "hospital-referrals.referral.read": { roles: ["doctor", "frontdesk", "manager", "agent"], sensitive: true },
     "hospital-referrals.referral.manage": { roles: ["doctor", "frontdesk", "manager"] },
     // the referral desk: e-mailed when a partner sends or updates a referral
     "hospital-referrals.referral.notify": { roles: ["frontdesk", "manager"] },
@@ -39,6 +39,22 @@ export default definePlugin({
   },
   events: {
     emits: ["referrals.referral.changed"],
-    handles: ["appointments.visit.booked", "appointments.visit.fulfilled", "appointments.visit.cancelled", "core.contact.merged"],
+    handles: ["appointments.visit.booked@1?", "appointments.visit.fulfilled@1?", "appointments.visit.cancelled@1?", "core.contact.merged@1"],
   },
+  purposes: [
+    {
+      id: "hospital-referrals.referrals",
+      name: { id: "Rujukan pasien", en: "Patient referrals" },
+      description: {
+        id: "Menerima dan menindaklanjuti rujukan dari klinik atau rumah sakit mitra.",
+        en: "Receiving and following up referrals from partner clinics or hospitals.",
+      },
+      legalBasis: "contract",
+      dataCategories: { general: ["identity", "contact_details"], specific: ["health"] },
+      retentionDays: 25 * 365,
+      legalHold: { years: 25, law: "Permenkes 24/2022 (rekam medis)" },
+      processors: [],
+      recipients: [{ id: "Klinik atau rumah sakit perujuk", en: "Referring clinic or hospital" }],
+    },
+  ],
 });

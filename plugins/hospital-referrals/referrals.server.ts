@@ -2,31 +2,24 @@
 // transaction writing the referral, its history row, the patient's timeline entry and an event.
 // Who may act depends on the side: the receiving side accepts, rejects, completes and back-refers.
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
+import { isUuid } from "../../app/plugin-api/index.ts";
+import type { Actor, Database, EventPayload, PluginServices } from "../../app/plugin-api/index.ts";
 import { audit, findOrCreatePatientByIdentifiers, notifyUsers, pluginSettings, recordInteraction, type UserNoticeAudience } from "../../app/plugin-api/server.ts";
 import { contacts, partnerOrganisations, users } from "../../app/plugin-api/schema.ts";
 import type { incomingSchema, outgoingSchema } from "./referral-forms.ts";
 import { referralHistory, referrals, type referralStatuses } from "./schema.ts";
 import type { z } from "../../app/plugin-api/index.ts";
+import { referralChangedEvent, type ReferralChangedV1 } from "./events.ts";
+
+export type { ReferralChangedV1 };
 
 export type ReferralStatus = (typeof referralStatuses)[number];
 export type ReferralError = "notFound" | "notAllowed" | "wrongStatus" | "identifierConflict" | "reasonRequired" | "summaryRequired" | "partnerInactive";
 type R<T = object> = ({ ok: true } & T) | { ok: false; error: ReferralError };
 
-export const referralEvent = "referrals.referral.changed";
 /** Who hears about referrals from partners (the referral desk); admins grant it to any role. */
 export const referralNotifyPermission = "hospital-referrals.referral.notify";
-export interface ReferralChangedV1 {
-  version: 1;
-  referralId: string;
-  number: string;
-  direction: "incoming" | "outgoing";
-  status: ReferralStatus;
-  contactId: string;
-  partnerOrgId: string;
-}
 
-const isUuid = (v: string | null | undefined): v is string => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** The referral desk's shared mailbox from the settings, if one is set. */
 async function referralInbox(db: Database) {
@@ -63,8 +56,8 @@ async function record(
     sourceId: row.id,
   });
   const payload: ReferralChangedV1 = { version: 1, referralId: row.id, number: row.number, direction: row.direction, status: row.status, contactId: row.contactId, partnerOrgId: row.partnerOrgId };
-  await services.emit(tx, referralEvent, { ...payload });
-  await audit(tx, actor, { action: `referral.${row.status}`, entityType: "hospital-referrals.referral", entityId: row.id });
+  await services.emit(tx, referralChangedEvent, payload);
+  await audit(tx, actor, { action: `referral.${row.status}`, entityType: "hospital-referrals.referral", entityId: row.id, data: { contactId: row.contactId } });
   await notifyOtherSide(tx, services, actor, row);
 }
 
@@ -242,14 +235,14 @@ export async function actOnReferral(db: Database, services: PluginServices, acto
 }
 
 /** From the appointments plugin's events: an incoming referral booked into a visit is scheduled; a fulfilled visit completes it. */
-export async function linkVisit(db: Database, services: PluginServices, payload: Record<string, unknown>, kind: "booked" | "fulfilled" | "cancelled") {
-  if (payload.sourceType !== "hospital-referrals.referral" || !isUuid(String(payload.sourceId))) return;
-  const row = await referralFor(db, { kind: "system" }, String(payload.sourceId));
+export async function linkVisit(db: Database, services: PluginServices, payload: EventPayload<"appointments.visit.booked">, kind: "booked" | "fulfilled" | "cancelled") {
+  if (payload.sourceType !== "hospital-referrals.referral" || !isUuid(payload.sourceId)) return;
+  const row = await referralFor(db, { kind: "system" }, payload.sourceId);
   if (!row || row.direction !== "incoming") return;
   const now = new Date();
   let set: Partial<typeof referrals.$inferInsert> | null = null;
   if (kind === "booked" && (row.status === "accepted" || row.status === "scheduled"))
-    set = { status: "scheduled", appointmentId: String(payload.appointmentId), scheduledFor: new Date(String(payload.startAt)) };
+    set = { status: "scheduled", appointmentId: payload.appointmentId, scheduledFor: new Date(payload.startAt) };
   else if (kind === "fulfilled" && row.status === "scheduled" && row.appointmentId === payload.appointmentId) set = { status: "completed", completedAt: now };
   else if (kind === "cancelled" && row.status === "scheduled" && row.appointmentId === payload.appointmentId && !payload.rescheduledFromId)
     set = { status: "accepted", appointmentId: null, scheduledFor: null };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { rowsOf, type Database } from "../../app/plugin-api/index.ts";
+import { addMonths, defaultTimeZone, rowsOf, startOfLocalDay, today, type Database, type TimeZone } from "../../app/plugin-api/index.ts";
 import { overdueHours } from "./referrals.server.ts";
 
 /** Incoming referrals waiting for our decision, and how many of them are overdue. */
@@ -14,7 +14,7 @@ export async function pendingIncoming(db: Database) {
 }
 
 export interface ReferralReportRow {
-  /** Calendar month in WIB, `YYYY-MM`. */
+  /** Calendar month in the referring branch's zone (WIB without a branch), `YYYY-MM`. */
   month: string;
   partnerOrgId: string;
   partnerName: string;
@@ -34,18 +34,17 @@ export type ReferralReportTotals = Omit<ReferralReportRow, "month" | "partnerOrg
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** Default window: the last twelve months up to this one (WIB). */
-export function reportWindow(from: string | null, to: string | null, now = new Date()) {
-  const wib = new Date(now.getTime() + 7 * 3600_000);
-  const thisMonth = wib.toISOString().slice(0, 7);
-  const yearAgo = new Date(Date.UTC(wib.getUTCFullYear(), wib.getUTCMonth() - 11, 1)).toISOString().slice(0, 7);
+/** Default window: the last twelve months up to this one, in the viewer's zone. */
+export function reportWindow(from: string | null, to: string | null, timeZone: TimeZone, now = new Date()) {
+  const thisMonth = today(timeZone, now).slice(0, 7);
+  const yearAgo = addMonths(`${thisMonth}-01`, -11).slice(0, 7);
   const f = from && monthPattern.test(from) ? from : yearAgo;
   const t = to && monthPattern.test(to) ? to : thisMonth;
   return f <= t ? { from: f, to: t } : { from: t, to: f };
 }
 
 /**
- * Referrals in and out per month (by the day they were sent, WIB) and per partner: how many, how many
+ * Referrals in and out per month (by the day they were sent, in the referring branch's zone) and per partner: how many, how many
  * accepted (anything past `accepted`), rejected and still undecided, the acceptance rate and the time to
  * accept. Everything is aggregated in SQL; drafts never count.
  */
@@ -59,13 +58,16 @@ export async function referralReport(db: Database, input: { from: string; to: st
       round(100.0 * count(*) filter (where ${accepted}) / nullif(count(*) filter (where ${accepted} or r.status = 'rejected'), 0), 1)::float8 as acceptance_rate,
       round((percentile_cont(0.5) within group (order by ${hours}) filter (where ${accepted} and r.decided_at is not null))::numeric, 1)::float8 as median_hours,
       round(avg(${hours}) filter (where ${accepted} and r.decided_at is not null)::numeric, 1)::float8 as avg_hours`;
+  // each referral counts in the month of its own branch's calendar; the instant bounds only narrow the scan
+  const localMonth = sql`to_char(r.sent_at at time zone coalesce((select b.time_zone from branches b where b.id = r.branch_id), ${defaultTimeZone}), 'YYYY-MM')`;
   const where = sql`r.sent_at is not null
-      and r.sent_at >= (${`${input.from}-01`}::date)::timestamp at time zone 'Asia/Jakarta'
-      and r.sent_at < ((${`${input.to}-01`}::date + interval '1 month')::timestamp at time zone 'Asia/Jakarta')
+      and r.sent_at >= ${startOfLocalDay(`${input.from}-01`, "Asia/Jayapura").toISOString()}::timestamptz
+      and r.sent_at < ${startOfLocalDay(addMonths(`${input.to}-01`, 1), "Asia/Jakarta").toISOString()}::timestamptz
+      and ${localMonth} between ${input.from} and ${input.to}
       ${input.direction ? sql`and r.direction = ${input.direction}` : sql``}`;
   type Raw = { sent: number; accepted: number; rejected: number; pending: number; acceptance_rate: number | null; median_hours: number | null; avg_hours: number | null; direction: "incoming" | "outgoing" };
   const [rows, totals] = await Promise.all([
-    db.execute(sql`select to_char(r.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM') as month, r.partner_org_id, p.name as partner_name, r.direction, ${measures}
+    db.execute(sql`select ${localMonth} as month, r.partner_org_id, p.name as partner_name, r.direction, ${measures}
       from hospital_referrals_referrals r join partner_organisations p on p.id = r.partner_org_id
       where ${where}
       group by 1, 2, 3, 4 order by 1 desc, 3, 4`),

@@ -1,17 +1,26 @@
+import { sql } from "drizzle-orm";
 import { defineServer } from "../../app/plugin-api/index.ts";
+import { referrals } from "./schema.ts";
+import { referralKpis } from "./kpis.server.ts";
 import { formatDate } from "../../app/plugin-api/ui.ts";
 import { linkVisit, reassignReferrals, referralsOfContact } from "./referrals.server.ts";
 import { seedReferrals } from "./seed.server.ts";
+import { referralChangedEvent } from "./events.ts";
 import { fhirResources } from "./fhir.server.ts";
+import { personalData } from "./personal-data.server.ts";
 
 export default defineServer({
+  personalData,
   // the appointments plugin is never imported: its events carry the referral id as their source
+  events: [referralChangedEvent],
   handlers: {
     "appointments.visit.booked": (event, ctx) => linkVisit(ctx.db, ctx.services, event.payload, "booked"),
     "appointments.visit.fulfilled": (event, ctx) => linkVisit(ctx.db, ctx.services, event.payload, "fulfilled"),
     "appointments.visit.cancelled": (event, ctx) => linkVisit(ctx.db, ctx.services, event.payload, "cancelled"),
-    "core.contact.merged": (event, ctx) => reassignReferrals(ctx.db, String(event.payload.mergedContactId), String(event.payload.keptContactId)),
+    "core.contact.merged": (event, ctx) => reassignReferrals(ctx.db, event.payload.mergedContactId, event.payload.keptContactId),
   },
+  // a patient referred to or by us (any referral, drafts included) is a patient here
+  patientRelationship: (contactId) => sql`exists (select 1 from ${referrals} where ${referrals.contactId} = ${contactId})`,
   contactPanels: [
     {
       id: "referrals",
@@ -31,6 +40,8 @@ export default defineServer({
       },
     },
   ],
+  /** Measures for dashboards and reports (kpis.server.ts). */
+  kpis: referralKpis,
   dashboardWidgets: [
     {
       id: "inbox",

@@ -69,11 +69,6 @@ export interface EarnBreakdown {
   points: number;
 }
 
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-export function localDateIn(at: Date | string, timeZone: string) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(at));
-}
-
 export function campaignRunsOn(campaign: EarnCampaign, localDate: string, tierCode: string | null) {
   if (!campaign.active || localDate < campaign.startsOn || localDate > campaign.endsOn) return false;
   return campaign.scope !== "tiers" || (tierCode !== null && campaign.scopeValues.includes(tierCode));

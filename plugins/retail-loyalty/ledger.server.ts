@@ -3,9 +3,9 @@
 // and a second earn for one sale or a second reversal for one refund (partial unique indexes).
 import crypto from "node:crypto";
 import { and, asc, desc, eq, gt, gte, lte, sql } from "drizzle-orm";
-import { rowsOf, type Actor, type Database } from "../../app/plugin-api/index.ts";
-import { audit } from "../../app/plugin-api/server.ts";
-import { computeEarn, localDateIn, type EarnCampaign } from "./earn-rules.ts";
+import { localDateOf, rowsOf, type Actor, type Database } from "../../app/plugin-api/index.ts";
+import { audit, branchTimeZone } from "../../app/plugin-api/server.ts";
+import { computeEarn, type EarnCampaign } from "./earn-rules.ts";
 import type { SaleRecorded, SaleRefunded } from "./pos-events.ts";
 import {
   retailLoyaltyCampaigns,
@@ -104,19 +104,22 @@ async function consumeFifo(tx: Database, contactId: string, points: number, skip
   return points - left;
 }
 
-/** The campaigns of a programme that are switched on and include this store-local date. */
+/** The campaigns of a programme that are switched on and include this store-local date (in a fixed order: it is the order of bonuses in an earn's breakdown). */
 export async function campaignsOn(db: Database, programId: string, localDate: string): Promise<EarnCampaign[]> {
   return db
     .select()
     .from(retailLoyaltyCampaigns)
-    .where(and(eq(retailLoyaltyCampaigns.programId, programId), eq(retailLoyaltyCampaigns.active, true), lte(retailLoyaltyCampaigns.startsOn, localDate), gte(retailLoyaltyCampaigns.endsOn, localDate)));
+    .where(and(eq(retailLoyaltyCampaigns.programId, programId), eq(retailLoyaltyCampaigns.active, true), lte(retailLoyaltyCampaigns.startsOn, localDate), gte(retailLoyaltyCampaigns.endsOn, localDate)))
+    .orderBy(asc(retailLoyaltyCampaigns.createdAt), asc(retailLoyaltyCampaigns.id));
 }
 
-/** The time zone of the store a sale happened in (WIB when unknown). */
-async function storeTimeZone(db: Database, branchId: string | undefined) {
-  if (!branchId) return "Asia/Jakarta";
-  const [row] = rowsOf<{ time_zone: string }>(await db.execute(sql`select time_zone from branches where id = ${branchId}`));
-  return row?.time_zone ?? "Asia/Jakarta";
+/** Every switched-on campaign of a programme, in campaignsOn's order (the earn rules pick those running on a sale's date). */
+export async function programCampaigns(db: Database, programId: string): Promise<EarnCampaign[]> {
+  return db
+    .select()
+    .from(retailLoyaltyCampaigns)
+    .where(and(eq(retailLoyaltyCampaigns.programId, programId), eq(retailLoyaltyCampaigns.active, true)))
+    .orderBy(asc(retailLoyaltyCampaigns.createdAt), asc(retailLoyaltyCampaigns.id));
 }
 
 /** The contact a payload's contact id stands for now: a merged duplicate resolves to the kept record. */
@@ -125,7 +128,10 @@ async function currentContactId(db: Database, contactId: string) {
   return row?.id ?? contactId;
 }
 
-/** Earns the points of a recorded sale (handler of pos.sale.recorded, in the delivery's transaction). */
+/**
+ * Earns the points of one recorded sale. The handler earns a batch at once (earnFromSales in
+ * batch-earn.server.ts); this sale-by-sale path is the reference its test compares against.
+ */
 export async function earnFromSale(tx: Database, recorded: SaleRecorded) {
   if (!recorded.contactId) return null;
   const sale = { ...recorded, contactId: await currentContactId(tx, recorded.contactId) };
@@ -134,7 +140,7 @@ export async function earnFromSale(tx: Database, recorded: SaleRecorded) {
   await enrol(tx, { kind: "system" }, sale.contactId);
   const { balance } = await lockMember(tx, sale.contactId);
   const { tier } = tierFor(program, await spend12m(tx, sale.contactId, new Date(sale.occurredAt)));
-  const localDate = localDateIn(sale.occurredAt, await storeTimeZone(tx, sale.branchId));
+  const localDate = localDateOf(new Date(sale.occurredAt), await branchTimeZone(tx, sale.branchId));
   const breakdown = computeEarn(program, await campaignsOn(tx, program.id, localDate), { lines: sale.lines, localDate, tier });
   const points = breakdown.points;
   const earnedAt = new Date(sale.occurredAt);

@@ -27,5 +27,19 @@ export default definePlugin({
     { portal: "staff", to: "loyalty-vouchers", label: "nav.vouchers", icon: "ticket", permission: "retail-loyalty.voucher.burn" },
     { portal: "portal", to: "loyalty", label: "nav.points", icon: "star" },
   ],
-  events: { emits: [], handles: ["pos.sale.recorded", "pos.sale.refunded", "core.contact.merged"] },
+  events: { emits: [], handles: ["pos.sale.recorded@1", "pos.sale.refunded@1", "core.contact.merged@1"] },
+  purposes: [
+    {
+      id: "retail-loyalty.membership",
+      name: { id: "Keanggotaan dan poin", en: "Membership and points" },
+      description: {
+        id: "Mengumpulkan dan menukar poin, tingkat anggota, dan voucher.",
+        en: "Earning and redeeming points, member tiers and vouchers.",
+      },
+      legalBasis: "contract",
+      dataCategories: { general: ["identity", "transactions"], specific: [] },
+      retentionDays: 3 * 365,
+      processors: [],
+    },
+  ],
 });

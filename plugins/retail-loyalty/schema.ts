@@ -129,6 +129,7 @@ export const retailLoyaltyLedger = pgTable(
     uniqueIndex("retail_loyalty_ledger_reversal_refund_key").on(t.refundId).where(sql`${t.kind} = 'reversal'`),
     index("retail_loyalty_ledger_contact_idx").on(t.contactId, t.id.desc()),
     index("retail_loyalty_ledger_spend_idx").on(t.contactId, t.occurredAt),
+    index("retail_loyalty_ledger_occurred_idx").on(t.occurredAt),
   ],
 );
 

@@ -2,7 +2,7 @@
 // (double points 10–13 December; +50 points on cleaning products this month), rewards, and every member-card holder enrolled
 // with an opening balance carried over from the store's previous programme. Idempotent.
 import { sql } from "drizzle-orm";
-import { rowsOf, type JobContext } from "../../app/plugin-api/index.ts";
+import { defaultTimeZone, endOfMonth, rowsOf, startOfMonth, today, type JobContext } from "../../app/plugin-api/index.ts";
 import { retailLoyaltyCampaigns, retailLoyaltyPrograms, retailLoyaltyRewards, retailLoyaltyTiers } from "./schema.ts";
 
 export async function seedRetailLoyalty(ctx: JobContext) {
@@ -11,10 +11,9 @@ export async function seedRetailLoyalty(ctx: JobContext) {
   if (Number(exists?.n) > 0) return;
   const [admin] = rowsOf<{ id: string }>(await db.execute(sql`select id from users where kind = 'staff' and email = 'admin@nusa-crm.id'`));
   if (!admin) return;
-  const now = new Date();
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).toISOString().slice(0, 10);
+  // the demo's campaigns run in this month of the stores' (WIB) calendar
+  const thisDay = today(defaultTimeZone);
+  const year = Number(thisDay.slice(0, 4));
   await db.transaction(async (tx) => {
     const [program] = await tx
       .insert(retailLoyaltyPrograms)
@@ -47,8 +46,8 @@ export async function seedRetailLoyalty(ctx: JobContext) {
         programId: program.id,
         name: { id: "Bonus sabun cuci", en: "Laundry soap bonus" },
         description: { id: "+50 poin untuk setiap belanja produk kebersihan bulan ini", en: "+50 points on any purchase of cleaning products this month" },
-        startsOn: `${year}-${String(month + 1).padStart(2, "0")}-01`,
-        endsOn: lastOfMonth,
+        startsOn: startOfMonth(thisDay),
+        endsOn: endOfMonth(thisDay),
         bonusPoints: 50,
         scope: "categories",
         scopeValues: ["kebersihan"],

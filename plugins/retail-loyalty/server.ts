@@ -1,31 +1,42 @@
 // retail-loyalty server part: earning and reversal from POS events, daily expiry, the 360 panel,
 // timeline entries, dashboard widgets and the demo program.
 import { defineServer } from "../../app/plugin-api/index.ts";
+import { loyaltyKpis } from "./kpis.server.ts";
 import { formatNumber, formatRupiah } from "../../app/plugin-api/ui.ts";
-import { burnVoucher, earnFromSale, expireDuePoints, memberOverview, programKpis, reverseRefund } from "./ledger.server.ts";
+import { earnFromSales } from "./batch-earn.server.ts";
+import { burnVoucher, expireDuePoints, memberOverview, programKpis, reverseRefund } from "./ledger.server.ts";
 import { ledgerEntriesOf } from "./member-queries.server.ts";
 import { moveMembership } from "./member-merge.server.ts";
-import { contactMergedV1, saleRecordedV1, saleRefundedV1 } from "./pos-events.ts";
 import { seedRetailLoyalty } from "./seed.server.ts";
 import { loyaltySegmentFields } from "./segment-fields.server.ts";
 import { voucherCommands } from "./voucher-commands.server.ts";
+import { personalData } from "./personal-data.server.ts";
 
 export default defineServer({
+  personalData,
   handlers: {
-    "pos.sale.recorded": async (event, ctx) => {
-      const sale = saleRecordedV1.parse(event.payload);
-      await earnFromSale(ctx.db, sale);
-      for (const code of sale.voucherCodes) {
-        const burned = await burnVoucher(ctx.db, { kind: "system" }, { code, receiptNo: sale.receiptNumber });
-        if (!burned.ok) ctx.logger.warn({ code, receipt: sale.receiptNumber, error: burned.error }, "voucher on a sale could not be burned");
-      }
+    // batches of consecutive events of one name, in log order (ADR 012, 025): the earns of a batch in
+    // one pass, refunds one by one after the sales before them
+    "pos.sale.recorded": {
+      batch: async (events, ctx) => {
+        const sales = events.map((e) => e.payload);
+        await earnFromSales(ctx.db, sales);
+        for (const sale of sales) {
+          for (const code of sale.voucherCodes) {
+            const burned = await burnVoucher(ctx.db, { kind: "system" }, { code, receiptNo: sale.receiptNumber });
+            if (!burned.ok) ctx.logger.warn({ code, receipt: sale.receiptNumber, error: burned.error }, "voucher on a sale could not be burned");
+          }
+        }
+      },
     },
-    "pos.sale.refunded": async (event, ctx) => {
-      await reverseRefund(ctx.db, saleRefundedV1.parse(event.payload));
+    "pos.sale.refunded": {
+      batch: async (events, ctx) => {
+        for (const event of events) await reverseRefund(ctx.db, event.payload);
+      },
     },
     // a merged duplicate's membership, points, lots and vouchers follow it to the kept contact
     "core.contact.merged": async (event, ctx) => {
-      const { keptContactId, mergedContactId } = contactMergedV1.parse(event.payload);
+      const { keptContactId, mergedContactId } = event.payload;
       const moved = await moveMembership(ctx.db, mergedContactId, keptContactId);
       if (moved.outcome !== "none") ctx.logger.info({ keptContactId, mergedContactId, ...moved }, "loyalty membership moved on contact merge");
     },
@@ -77,6 +88,8 @@ export default defineServer({
         })),
     },
   ],
+  /** Measures for dashboards and reports (kpis.server.ts). */
+  kpis: loyaltyKpis,
   dashboardWidgets: [
     {
       id: "liability",

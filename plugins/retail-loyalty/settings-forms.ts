@@ -1,5 +1,6 @@
 // Client-safe form schemas of the programme settings page (/staff/loyalty-settings). Every message
 // is an i18n key; numbers get their own messages because a range is clearer than "not valid".
+import { isLocalDate } from "../../app/plugin-api/index.ts";
 import { z } from "../../app/plugin-api/ui.ts";
 
 /** Same list as `campaignScopes` in schema.ts (which the browser must not load). */
@@ -17,8 +18,7 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date")
   .superRefine((v, ctx) => {
     // fatal: the form's own checks (last day after first day) only run on real dates
-    const valid = !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-    if (!valid) ctx.addIssue({ code: "custom", message: "validation.date", fatal: true });
+    if (!isLocalDate(v)) ctx.addIssue({ code: "custom", message: "validation.date", fatal: true });
   });
 
 export const earningSchema = z

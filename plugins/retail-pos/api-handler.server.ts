@@ -1,61 +1,80 @@
-// The HTTP side of the ingest API: size limit, API key, signature over the raw bytes, JSON, zod,
-// idempotency key; then the domain function. Every failure is a JSON error with a stable code.
+// The HTTP side of the ingest API: method, size limit (the body is always read to its end, so the
+// keep-alive connection stays usable), API key, signature over the raw bytes, JSON, zod,
+// idempotency key; then the domain function. Every failure is a JSON error with a stable code and a
+// sentence in the caller's language.
 import type { AppLoadContext } from "@remix-run/node";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { connectionForKey, sha256Hex, verifySignature, type PosConnection } from "./api-auth.server.ts";
-import { refundSchema, saleSchema, type PosErrorCode } from "./sale-payload.ts";
+import { apiIssues, apiLanguage, methodNotAllowed, posError, posJson, type ApiLanguage } from "./api-errors.server.ts";
+import { idempotencyKeySchema, refundSchema, saleSchema } from "./sale-payload.ts";
 import { ingestRefund, ingestSale, type IngestResult } from "./sale-ingest.server.ts";
 import { retailPosConnections } from "./schema.ts";
-import { eq } from "drizzle-orm";
 
 export const maxBodyBytes = 1_000_000;
+/** Past the limit, up to this much more is read and dropped so the connection can be reused; beyond it the connection is closed. */
+export const maxDrainBytes = 16_000_000;
 
-const messages: Record<PosErrorCode, string> = {
-  unauthorized: "Missing or unknown API key (Authorization: Bearer <key>).",
-  signature_missing: "Missing Nusa-Signature header.",
-  signature_invalid: "Nusa-Signature does not match the body for any valid signing secret.",
-  signature_expired: "Nusa-Signature timestamp is more than 300 seconds from the server's clock.",
-  payload_too_large: "The body is larger than 1 MB.",
-  invalid_json: "The body is not valid JSON.",
-  validation_failed: "The body does not match the schema; see error.issues.",
-  total_mismatch: "total is not the sum of quantity × unitPrice − discount over the lines.",
-  idempotency_key_reused: "This Idempotency-Key was already used with a different body.",
-  receipt_already_recorded: "This receipt number is already recorded under another Idempotency-Key.",
-  original_sale_not_found: "originalReceiptNumber is not a recorded sale of this store.",
-  refund_exceeds_sale: "Refunds of this sale would exceed its total.",
-  voucher_not_found: "No voucher has this code.",
-  voucher_used: "This voucher was already used (on another receipt).",
-  voucher_expired: "This voucher has expired.",
-  loyalty_unavailable: "Vouchers are not available: the loyalty plugin is not enabled.",
-};
+export { posError } from "./api-errors.server.ts";
 
-export function posError(code: PosErrorCode, status: number, extra: Record<string, unknown> = {}) {
-  return Response.json({ error: { code, message: messages[code], ...extra } }, { status, headers: { "Cache-Control": "no-store" } });
-}
-
-function answer(result: IngestResult) {
-  if (!result.ok) return posError(result.code, result.status, result.detail ?? {});
+function answer(language: ApiLanguage, result: IngestResult) {
+  if (!result.ok) return posError(language, result.code, result.status, result.detail ?? {});
   const { sale } = result;
-  return Response.json(
+  return posJson(
+    language,
     { id: sale.id, type: sale.kind, receiptNumber: sale.receiptNumber, status: "recorded", customerMatched: sale.contactId !== null, total: sale.total },
-    { status: result.replayed ? 200 : 201, headers: { "Cache-Control": "no-store", ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}) } },
+    result.replayed ? 200 : 201,
+    result.replayed ? { "Idempotent-Replayed": "true" } : {},
   );
 }
 
-/** API key, size limit, signature over the raw bytes and JSON: the connection and parsed body, or the error response. */
-export async function authenticatePosRequest(request: Request, context: AppLoadContext): Promise<Response | { connection: PosConnection; raw: Uint8Array; body: unknown }> {
-  if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
-  if (Number(request.headers.get("Content-Length") ?? 0) > maxBodyBytes) return posError("payload_too_large", 413);
+/** The body's bytes up to the limit; past it the rest is read and dropped (up to maxDrainBytes) so the next request on the connection parses. */
+export async function readBody(request: Request): Promise<Uint8Array | "too_large" | "too_large_close"> {
+  const declared = Number(request.headers.get("Content-Length") ?? 0);
+  // too much to read through: answer and let the server close the connection (no cancel, which would drop it before the answer)
+  if (declared > maxBodyBytes + maxDrainBytes) return "too_large_close";
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBodyBytes + maxDrainBytes) return "too_large_close";
+    if (size <= maxBodyBytes) chunks.push(value);
+  }
+  if (size > maxBodyBytes) return "too_large";
+  const raw = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    raw.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return raw;
+}
+
+/** Method, size limit, API key, signature over the raw bytes and JSON: the connection and parsed body, or the error response. */
+export async function authenticatePosRequest(
+  request: Request,
+  context: AppLoadContext,
+): Promise<Response | { connection: PosConnection; raw: Uint8Array; body: unknown; language: ApiLanguage }> {
+  const language = apiLanguage(request);
+  if (request.method !== "POST") {
+    await readBody(request);
+    return methodNotAllowed(request, "POST");
+  }
+  // read first: an answer sent before the body is read leaves its bytes in the connection
+  const raw = await readBody(request);
+  if (raw === "too_large") return posError(language, "payload_too_large", 413);
+  if (raw === "too_large_close") return posError(language, "payload_too_large", 413, {}, { Connection: "close" });
   const connection = await connectionForKey(context.runtime.db, request.headers.get("Authorization"));
-  if (!connection) return posError("unauthorized", 401);
-  // the signature covers the exact bytes sent: read them raw, never re-serialise parsed JSON
-  const raw = new Uint8Array(await request.arrayBuffer());
-  if (raw.byteLength > maxBodyBytes) return posError("payload_too_large", 413);
+  if (!connection) return posError(language, "unauthorized", 401, {}, { "WWW-Authenticate": 'Bearer realm="pos"' });
   const check = verifySignature(request.headers.get("Nusa-Signature"), raw, connection.secrets);
-  if (check !== "ok") return posError(check, 401);
+  if (check !== "ok") return posError(language, check, 401);
   try {
-    return { connection, raw, body: JSON.parse(new TextDecoder().decode(raw)) };
+    return { connection, raw, body: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)), language };
   } catch {
-    return posError("invalid_json", 400);
+    return posError(language, "invalid_json", 400);
   }
 }
 
@@ -64,21 +83,30 @@ export async function handleIngest(request: Request, context: AppLoadContext, ki
   const { db } = context.runtime;
   const auth = await authenticatePosRequest(request, context);
   if (auth instanceof Response) return auth;
-  const { connection, raw, body } = auth;
+  const { connection, raw, body, language } = auth;
   const schema = kind === "sale" ? saleSchema : refundSchema;
   const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    return posError("validation_failed", 422, { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+  const headerKey = request.headers.get("Idempotency-Key");
+  const key = headerKey === null ? null : idempotencyKeySchema.safeParse(headerKey);
+  if (!parsed.success || (key && !key.success)) {
+    const issues = [
+      ...(parsed.success ? [] : apiIssues(language, parsed.error)),
+      ...(key && !key.success ? apiIssues(language, key.error).map((i) => ({ ...i, path: "Idempotency-Key" })) : []),
+    ];
+    return posError(language, "validation_failed", 422, { issues });
   }
-  const headerKey = request.headers.get("Idempotency-Key")?.trim();
-  if (headerKey !== undefined && (headerKey.length === 0 || headerKey.length > 128)) {
-    return posError("validation_failed", 422, { issues: [{ path: "Idempotency-Key", message: "1 to 128 characters" }] });
-  }
-  const meta = { idempotencyKey: headerKey || `${kind}:${parsed.data.receiptNumber}`, requestHash: sha256Hex(raw) };
+  const meta = { idempotencyKey: key?.data ?? `${kind}:${parsed.data.receiptNumber}`, requestHash: sha256Hex(raw) };
   const result =
     kind === "sale"
       ? await ingestSale(context.runtime, connection, parsed.data as Parameters<typeof ingestSale>[2], meta)
       : await ingestRefund(context.runtime, connection, parsed.data as Parameters<typeof ingestRefund>[2], meta);
-  if (result.ok && !result.replayed) await db.update(retailPosConnections).set({ lastUsedAt: new Date() }).where(eq(retailPosConnections.id, connection.id));
-  return answer(result);
+  // "last used" to the minute: updating the one connection row on every sale made a store's tills
+  // queue on its row lock
+  if (result.ok && !result.replayed) {
+    await db
+      .update(retailPosConnections)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(retailPosConnections.id, connection.id), or(isNull(retailPosConnections.lastUsedAt), lt(retailPosConnections.lastUsedAt, sql`now() - interval '1 minute'`))));
+  }
+  return answer(language, result);
 }

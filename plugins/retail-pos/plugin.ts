@@ -36,5 +36,20 @@ export default definePlugin({
     { portal: "portal", to: "receipts", label: "nav.receipts", icon: "receipt" },
     { portal: "partner", to: "sell-through", label: "nav.sellThrough", icon: "chart" },
   ],
-  events: { emits: ["pos.sale.recorded", "pos.sale.refunded"], handles: ["core.contact.merged"] },
+  events: { emits: ["pos.sale.recorded", "pos.sale.refunded"], handles: ["core.contact.merged@1"] },
+  purposes: [
+    {
+      id: "retail-pos.sales",
+      name: { id: "Riwayat pembelian", en: "Purchase history" },
+      description: {
+        id: "Mencatat pembelian dari kasir toko untuk layanan, poin, dan laporan.",
+        en: "Recording purchases from the store tills for service, points and reports.",
+      },
+      legalBasis: "contract",
+      dataCategories: { general: ["transactions"], specific: [] },
+      retentionDays: 10 * 365,
+      legalHold: { years: 10, law: "UU 8/1997 Dokumen Perusahaan" },
+      processors: [],
+    },
+  ],
 });

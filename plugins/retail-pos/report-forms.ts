@@ -1,7 +1,8 @@
 // Client-safe form schemas of the retail-pos staff pages.
+import { isLocalDate } from "../../app/plugin-api/index.ts";
 import { z } from "../../app/plugin-api/ui.ts";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date");
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date").refine(isLocalDate, "validation.date");
 
 export const reportQuerySchema = z.object({
   from: day.optional(),

@@ -491,7 +491,7 @@ async function writeSales(runtime: ImportRuntime, tx: Database, connection: PosC
     voucherCodes: s.input.voucherCodes ?? [],
   }));
   const t0 = performance.now();
-  await runtime.bus.emitMany(tx, posEvents.saleRecorded, payloads as unknown as Record<string, unknown>[]);
+  await runtime.bus.emitMany(tx, posEvents.saleRecorded, payloads);
   tally.busMs += performance.now() - t0;
   tally.recorded += payloads.length;
 }

@@ -67,6 +67,11 @@ export async function ingestSale(runtime: Runtime, connection: PosConnection, in
   if (computed !== input.total) return fail("total_mismatch", 422, { expected: computed, received: input.total });
   try {
     return await runtime.db.transaction(async (tx) => {
+      // the customer first, so the claim carries it (one write less per sale); on a duplicate the
+      // claim fails and the rollback takes a contact created here with it
+      const match = customerMatch(input.customer, connection.branchId);
+      const contact = match ? await findOrCreateContact(tx, match) : null;
+      const contactId = contact?.contactId ?? null;
       const [claimed] = await tx
         .insert(retailPosSales)
         .values({
@@ -76,6 +81,7 @@ export async function ingestSale(runtime: Runtime, connection: PosConnection, in
           receiptNo: input.receiptNumber,
           idempotencyKey: meta.idempotencyKey,
           requestHash: meta.requestHash,
+          contactId,
           occurredAt: new Date(input.occurredAt),
           totalIdr: input.total,
           paymentMethod: input.paymentMethod ?? null,
@@ -84,11 +90,6 @@ export async function ingestSale(runtime: Runtime, connection: PosConnection, in
         .onConflictDoNothing()
         .returning({ id: retailPosSales.id });
       if (!claimed) throw new Abort(fail("receipt_already_recorded", 409));
-
-      const match = customerMatch(input.customer, connection.branchId);
-      const contact = match ? await findOrCreateContact(tx, match) : null;
-      const contactId = contact?.contactId ?? null;
-      if (contactId) await tx.update(retailPosSales).set({ contactId }).where(eq(retailPosSales.id, claimed.id));
 
       const skus = [...new Set(input.lines.map((l) => l.sku))];
       const products = await tx
@@ -125,7 +126,7 @@ export async function ingestSale(runtime: Runtime, connection: PosConnection, in
         lines: lines.map((l) => ({ sku: l.sku, category: l.category, productId: l.productId, quantity: l.quantity, amount: l.amountIdr })),
         voucherCodes: input.voucherCodes ?? [],
       };
-      await runtime.bus.emit(tx, posEvents.saleRecorded, payload as unknown as Record<string, unknown>);
+      await runtime.bus.emit(tx, posEvents.saleRecorded, payload);
       return { ok: true as const, replayed: false, sale: { id: claimed.id, kind: "sale" as const, receiptNumber: input.receiptNumber, contactId, total: input.total } };
     });
   } catch (error) {
@@ -185,7 +186,7 @@ export async function ingestRefund(runtime: Runtime, connection: PosConnection, 
         refundTotal: input.total,
         saleTotal: original.total,
       };
-      await runtime.bus.emit(tx, posEvents.saleRefunded, payload as unknown as Record<string, unknown>);
+      await runtime.bus.emit(tx, posEvents.saleRefunded, payload);
       return { ok: true as const, replayed: false, sale: { id: claimed.id, kind: "refund" as const, receiptNumber: input.receiptNumber, contactId: original.contactId, total: input.total } };
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 // Reading sales: a shopper's own receipts, a contact's purchase summary and timeline, the staff
 // sales report and a supplier's sell-through. Every scope is in the query; aggregates run in SQL.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Actor, type Database } from "../../app/plugin-api/index.ts";
+import { dayInstants, rowsOf, startOfLocalDay, type Actor, type Database, type DateRange } from "../../app/plugin-api/index.ts";
 
 type CustomerActor = Extract<Actor, { kind: "customer" }>;
 type PartnerActor = Extract<Actor, { kind: "partner" }>;
@@ -90,14 +90,18 @@ export const reportGroupings = ["store", "product", "category", "day"] as const;
 export type ReportGrouping = (typeof reportGroupings)[number];
 
 /**
- * Net sales in a period grouped by store, product, category or day (the store's local day).
- * Revenue from sale lines; refunds are subtracted at receipt level for store and day.
+ * Net sales over whole local days `from`..`to` (each sale counted on its own store's calendar day),
+ * grouped by store, product, category or day. Revenue from sale lines; refunds are subtracted at
+ * receipt level for store and day.
  */
-export async function salesReport(db: Database, input: { from: Date; to: Date; groupBy: ReportGrouping; branchId?: string | null }) {
-  const from = input.from.toISOString();
-  const to = input.to.toISOString();
+export async function salesReport(db: Database, input: DateRange & { groupBy: ReportGrouping; branchId?: string | null }) {
+  // the instants that can hold any store's days: from WIT's first midnight to WIB's last
+  const earliest = startOfLocalDay(input.from, "Asia/Jayapura").toISOString();
+  const latest = dayInstants(input.to, "Asia/Jakarta").end.toISOString();
   const branch = input.branchId ?? null;
-  const scope = sql`s.occurred_at >= ${from}::timestamptz and s.occurred_at < ${to}::timestamptz and (${branch}::uuid is null or s.branch_id = ${branch}::uuid)`;
+  const scope = sql`s.occurred_at >= ${earliest}::timestamptz and s.occurred_at < ${latest}::timestamptz
+    and (s.occurred_at at time zone b.time_zone)::date between ${input.from}::date and ${input.to}::date
+    and (${branch}::uuid is null or s.branch_id = ${branch}::uuid)`;
   let query;
   if (input.groupBy === "store" || input.groupBy === "day") {
     const key = input.groupBy === "store" ? sql`b.name` : sql`to_char(s.occurred_at at time zone b.time_zone, 'YYYY-MM-DD')`;
@@ -115,7 +119,7 @@ export async function salesReport(db: Database, input: { from: Date; to: Date; g
     query = sql`
       select ${key} as key, count(distinct s.id)::int as receipts, coalesce(sum(l.amount_idr), 0) as gross, 0 as refunds,
              coalesce(sum(l.quantity), 0)::int as units, count(distinct s.contact_id)::int as shoppers
-      from retail_pos_sale_lines l join retail_pos_sales s on s.id = l.sale_id
+      from retail_pos_sale_lines l join retail_pos_sales s on s.id = l.sale_id join branches b on b.id = s.branch_id
       where ${scope} and s.kind = 'sale'
       group by 1 order by gross desc limit 400`;
   }

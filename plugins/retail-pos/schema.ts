@@ -80,6 +80,8 @@ export const retailPosSales = pgTable(
     check("retail_pos_sales_refund_has_original", sql`${t.kind} = 'sale' or ${t.originalSaleId} is not null`),
     index("retail_pos_sales_contact_idx").on(t.contactId, t.occurredAt.desc()),
     index("retail_pos_sales_branch_day_idx").on(t.branchId, t.occurredAt),
+    // the KPI rollups refresh the touched days (ADR 021)
+    index("retail_pos_sales_occurred_idx").on(t.occurredAt),
     index("retail_pos_sales_original_idx").on(t.originalSaleId),
   ],
 );

@@ -1,13 +1,17 @@
 // retail-pos server part: the contact 360 panel, timeline entries, a dashboard widget and demo data.
-import { defineServer, z } from "../../app/plugin-api/index.ts";
+import { defineServer, presetRange, z } from "../../app/plugin-api/index.ts";
+import { posKpis } from "./kpis.server.ts";
+import { staffTimeZone } from "../../app/plugin-api/server.ts";
+import { posEvents } from "./events.ts";
 import { formatDateTime, formatRupiah } from "../../app/plugin-api/ui.ts";
+import { receiptTransactions } from "./analytics-transactions.server.ts";
 import { runImport } from "./sale-import.server.ts";
 import { seedRetailPos } from "./seed.server.ts";
 import { contactSales, moveSalesToContact, purchaseSummary, salesReport } from "./sales-history.server.ts";
-
-const contactMergedV1 = z.object({ keptContactId: z.string().uuid(), mergedContactId: z.string().uuid() });
+import { personalData } from "./personal-data.server.ts";
 
 export default defineServer({
+  personalData,
   jobs: [
     {
       // a staged batch import (sale-import.server.ts); resumes where it stopped when retried
@@ -29,10 +33,11 @@ export default defineServer({
       },
     },
   ],
+  events: Object.values(posEvents),
   handlers: {
     // a merged duplicate's receipts follow it to the contact that is kept
     "core.contact.merged": async (event, ctx) => {
-      const { keptContactId, mergedContactId } = contactMergedV1.parse(event.payload);
+      const { keptContactId, mergedContactId } = event.payload;
       await moveSalesToContact(ctx.db, mergedContactId, keptContactId);
     },
   },
@@ -55,6 +60,7 @@ export default defineServer({
       },
     },
   ],
+  transactions: [receiptTransactions],
   timeline: [
     {
       type: "retail-pos.sale",
@@ -72,16 +78,19 @@ export default defineServer({
         })),
     },
   ],
+  /** Measures for dashboards and reports (kpis.server.ts). */
+  kpis: posKpis,
   dashboardWidgets: [
     {
       id: "sales-7d",
       permission: "retail-pos.report.read",
       load: async (ctx) => {
-        const rows = await salesReport(ctx.db, { from: new Date(Date.now() - 7 * 86_400_000), to: new Date(), groupBy: "store" });
+        const range = presetRange("7d", await staffTimeZone(ctx.db, ctx.actor));
+        const rows = await salesReport(ctx.db, { ...range, groupBy: "store" });
         return {
           kind: "list",
           title: ctx.t("widget.title"),
-          items: rows.map((r) => ({ label: r.key, value: formatRupiah(r.net, ctx.language), href: "/staff/pos/reports" })),
+          items: rows.map((r) => ({ label: r.key, value: formatRupiah(r.net, ctx.language), href: `/staff/pos/reports?from=${range.from}&to=${range.to}` })),
           empty: ctx.t("widget.empty"),
         };
       },

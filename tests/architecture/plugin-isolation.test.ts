@@ -49,8 +49,14 @@ describe("plugin isolation", () => {
   it("catches a plugin that reaches into the core or another plugin", () => {
     const tmp = fs.mkdtempSync(path.join(root, "tests/fixtures/plugins/.tmp-"));
     try {
-      fs.writeFileSync(path.join(tmp, "bad.ts"), `import { db } from "../../../../app/core/runtime/runtime.server.ts";\nimport x from "../test-greetings/plugin.ts";\n`);
-      expect(violations(tmp)).toHaveLength(2);
+      fs.writeFileSync(path.join(tmp, "bad.ts"), `import { db } from "../../../../app/core/runtime/runtime.server.ts";\nimport x from "../test-greetings/plugin.ts";\n` +
+        `import { y } from "#plugins/retail-pos/schema.ts";\nimport { z } from "#app/core/auth/session.server.ts";\nimport { ok } from "#app/plugin-api/index.ts";\n`);
+      expect(violations(tmp)).toEqual([
+        expect.stringContaining("-> ../../../../app/core/runtime/runtime.server.ts"),
+        expect.stringContaining("-> ../test-greetings/plugin.ts"),
+        expect.stringContaining("-> #plugins/retail-pos/schema.ts"),
+        expect.stringContaining("-> #app/core/auth/session.server.ts"),
+      ]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

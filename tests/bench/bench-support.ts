@@ -20,9 +20,12 @@ export function percentile(sorted: number[], p: number) {
  * A fresh database named after the bench, dropped afterwards (BENCH_KEEP=1 keeps it). `connections`
  * is the PostgreSQL pool size: as many as an app server would have when requests really race.
  */
-export async function openBenchDatabase(label: string, options: { connections?: number } = {}): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
+export async function openBenchDatabase(
+  label: string,
+  options: { connections?: number; /** a PostgreSQL server to create the database on; null: PGlite (default BENCH_DATABASE_URL) */ url?: string | null } = {},
+): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
   const keep = process.env.BENCH_KEEP === "1";
-  const url = process.env.BENCH_DATABASE_URL;
+  const url = options.url === undefined ? process.env.BENCH_DATABASE_URL : options.url;
   if (url) {
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     const name = `nusa_bench_${label}_${crypto.randomBytes(4).toString("hex")}`;

@@ -22,7 +22,7 @@ import { startRuntime } from "../../app/core/runtime/runtime.server.ts";
 import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import { bookAppointment } from "../../plugins/hospital-appointments/booking.server.ts";
 import * as dayViewRoute from "../../plugins/hospital-appointments/routes/staff.appointments.tsx";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 import { log, openBenchDatabase, percentile, print, round } from "./bench-support.ts";
 

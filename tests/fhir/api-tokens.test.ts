@@ -6,7 +6,7 @@ import { createApiToken, hashSecret, requireApiToken } from "../../app/core/api-
 import { scopeAllows } from "../../app/core/api-tokens/scopes.ts";
 import * as instanceRoute from "../../app/routes/fhir/instance.ts";
 import * as page from "../../app/routes/staff/settings.api-tokens.tsx";
-import { apiTokens, auditLog } from "../../db/schema/index.ts";
+import { apiTokens, auditLog, contactIdentifiers } from "../../db/schema/index.ts";
 import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import { callRoute, createContact, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
 
@@ -88,6 +88,8 @@ describe("/staff/settings/api-tokens", () => {
     expect(list.scopes).toEqual(expect.arrayContaining(["system/*.read", "system/Patient.read", "system/Appointment.read"]));
 
     const contact = await createContact(app.runtime);
+    // a patient here (a medical record number): FHIR serves no shopper-only contact
+    await app.runtime.db.insert(contactIdentifiers).values({ contactId: contact.id, system: "external", value: `RM-${contact.id.slice(0, 8)}` });
     const read = (await callRoute(app.runtime, instanceRoute.loader, { path: `/fhir/r4/Patient/${contact.id}`, headers: { Authorization: `Bearer ${secret}` }, params: { type: "Patient", id: contact.id } })) as Response;
     expect(read.status).toBe(200);
 

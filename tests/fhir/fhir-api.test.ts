@@ -13,7 +13,7 @@ import { apiTokens, auditLog, contactIdentifiers, contacts } from "../../db/sche
 import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import { appointments } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 import hospitalReferrals from "../../plugins/hospital-referrals/index.ts";
 import { referrals } from "../../plugins/hospital-referrals/schema.ts";
 import { callRoute, createContact, createPartnerOrg, createTestApp } from "../support/test-app.ts";
@@ -107,6 +107,8 @@ beforeAll(async () => {
   await app.runtime.db.insert(contactIdentifiers).values([
     { contactId: budi.id, system: "nik", value: nik },
     { contactId: budi.id, system: "bpjs", value: "0001234567099" },
+    // a medical record number (No. RM) makes Siti a patient here before any visit is booked
+    { contactId: siti.id, system: "external", value: "RM-0042" },
   ]);
 });
 afterAll(() => app.close());
@@ -118,10 +120,13 @@ describe("GET /fhir/r4/metadata", () => {
     expect(body.resourceType).toBe("CapabilityStatement");
     expect(body.fhirVersion).toBe("4.0.1");
     const types = body.rest[0].resource.map((r: Json) => r.type);
-    expect(types).toEqual(["Appointment", "Patient", "Practitioner", "Schedule", "ServiceRequest", "Slot"]);
+    expect(types).toEqual(["Appointment", "Encounter", "Patient", "Practitioner", "Schedule", "ServiceRequest", "Slot"]);
     const appointment = body.rest[0].resource.find((r: Json) => r.type === "Appointment");
     expect(appointment.searchParam.map((p: Json) => p.name)).toEqual(expect.arrayContaining(["patient", "date", "practitioner", "status"]));
     expect(body.date).toMatch(/Z$/);
+    // static API tokens are not SMART Backend Services: nothing claims it (ADR 009)
+    expect(JSON.stringify(body)).not.toContain("SMART-on-FHIR");
+    expect(body.rest[0].security.service).toBeUndefined();
   });
 });
 
@@ -291,7 +296,7 @@ describe("ServiceRequest (referrals)", () => {
       subject: { reference: `Patient/${budi.id}` },
       requester: { display: "Klinik Sehat Sentosa" },
       reasonCode: [{ coding: [{ system: "http://hl7.org/fhir/sid/icd-10", code: "J18.9", display: "Pneumonia" }] }],
-      authoredOn: sentAt.toISOString(),
+      authoredOn: `${sentAt.toISOString().slice(0, 19)}Z`,
     });
     expect(sr.category[0].coding[0].code).toBe("3457005");
     const sentDay = sentAt.toISOString().slice(0, 10);

@@ -8,6 +8,7 @@ import * as dashboard from "../../app/routes/staff/dashboard.tsx";
 import { auditLog, permissions, rolePermissions, roles } from "../../db/schema/index.ts";
 import testGreetings from "../fixtures/plugins/test-greetings/index.ts";
 import { callRoute, createContact, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
+import { contactPingedEvent } from "../fixtures/plugins/test-greetings/events.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let runtime: AppRuntime;
@@ -81,7 +82,7 @@ describe("a plugin's contributions", () => {
 
   it("handles core events through the bus, exactly once", async () => {
     const contact = await createContact(runtime);
-    await runtime.db.transaction((tx) => runtime.bus.emit(tx, "test.contact.pinged", { contactId: contact.id }));
+    await runtime.db.transaction((tx) => runtime.bus.emit(tx, contactPingedEvent, { contactId: contact.id }));
     await runtime.jobs.drain();
     await runtime.jobs.drain();
     const greeted = (await auditActions("test-greetings.greeted")).filter((a) => a.entityId === contact.id);
@@ -122,7 +123,7 @@ describe("a disabled plugin", () => {
       expect((session as { actor: { permissions: Set<string> } }).actor.permissions.has("test-greetings.greeting.read")).toBe(false);
 
       const contact = await createContact(runtime);
-      await runtime.db.transaction((tx) => runtime.bus.emit(tx, "test.contact.pinged", { contactId: contact.id }));
+      await runtime.db.transaction((tx) => runtime.bus.emit(tx, contactPingedEvent, { contactId: contact.id }));
       await runtime.jobs.drain();
       expect((await auditActions("test-greetings.greeted")).filter((a) => a.entityId === contact.id)).toHaveLength(0);
 

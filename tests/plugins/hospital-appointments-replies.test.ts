@@ -15,7 +15,7 @@ import { replyIntent } from "../../plugins/hospital-appointments/patient-actions
 import * as linkPage from "../../plugins/hospital-appointments/routes/api.appointments.link.tsx";
 import { actionLinks, appointments } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 import { callWithBody } from "../support/raw-request.ts";
 import { callRoute, createContact, createTestApp, testOrigin, unwrap } from "../support/test-app.ts";
 import { inboundWebhook, signBody, startCloudApi } from "../support/whatsapp-cloud-api.ts";
@@ -39,7 +39,13 @@ beforeAll(async () => {
     accessToken: "tok-uji",
     appSecret,
     verifyToken: "v",
-    templates: ["confirmation", "reminder", "cancelled", "replyConfirmed", "replyTooLate"].map((name) => ({ template: `hospital-appointments.${name}`, name: `rs_${name.toLowerCase()}`, language: "id", params })),
+    // each template maps only the parameters it is sent with: an empty one is refused, never sent as ""
+    templates: ["confirmation", "reminder", "cancelled", "replyConfirmed", "replyTooLate"].map((name) => ({
+      template: `hospital-appointments.${name}`,
+      name: `rs_${name.toLowerCase()}`,
+      language: "id",
+      params: name === "confirmation" || name === "reminder" ? params : params.filter((p) => !p.endsWith("Url")),
+    })),
   });
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { freeSlots } from "../../plugins/hospital-appointments/availability.serv
 import { bookAppointment } from "../../plugins/hospital-appointments/booking.server.ts";
 import { appointments, practitioners, scheduleExceptions, schedules, services } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;

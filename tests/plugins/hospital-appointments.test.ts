@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { interactions, messages } from "../../db/schema/index.ts";
+import { auditLog, interactions, messages } from "../../db/schema/index.ts";
 import { consents } from "../../db/schema/index.ts";
 import { callRoute, createContact, createCustomer, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
 import * as portalList from "../../plugins/hospital-appointments/routes/portal.appointments.tsx";
@@ -12,7 +12,7 @@ import { freeSlots } from "../../plugins/hospital-appointments/availability.serv
 import { bookAppointment, cancelAppointment, changeStatus, myVisits, recordNoShows, sendDueReminders } from "../../plugins/hospital-appointments/booking.server.ts";
 import { appointments, scheduleExceptions } from "../../plugins/hospital-appointments/schema.ts";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
@@ -33,6 +33,10 @@ describe("slots from schedules", () => {
     expect(slots).toHaveLength(14);
     expect(slots[0].startAt.toISOString()).toBe(zonedInstant(tomorrow(), "08:00", "Asia/Jakarta").toISOString());
     expect(slots.map((s) => s.firstQueueNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // at 09:00 WIB that day, 08:00-09:00 has passed and 09:00 itself has begun: 9 slots from 09:15
+    const during = await freeSlots(app.runtime.db, { serviceId: service.id, date: tomorrow(), now: zonedInstant(tomorrow(), "09:00", "Asia/Jakarta") });
+    expect(during.slots).toHaveLength(9);
+    expect(during.slots[0].startAt.toISOString()).toBe(zonedInstant(tomorrow(), "09:15", "Asia/Jakarta").toISOString());
     await app.runtime.db.insert(scheduleExceptions).values({ kind: "leave", practitionerId: doctor.id, startDate: tomorrow(), endDate: tomorrow() });
     expect((await freeSlots(app.runtime.db, { serviceId: service.id, date: tomorrow() })).slots).toHaveLength(0);
   });
@@ -59,6 +63,9 @@ describe("booking", () => {
     expect(results.filter((r) => !r.ok).map((r) => (r.ok ? null : r.error))).toEqual(Array(19).fill("slotTaken"));
     const rows = await app.runtime.db.select().from(appointments).where(and(eq(appointments.practitionerId, doctor.id), eq(appointments.startAt, startAt)));
     expect(rows).toHaveLength(1);
+    // the audit entry names the patient, so a breach register finds who a visit's exposure reached
+    const [entry] = await app.runtime.db.select().from(auditLog).where(and(eq(auditLog.entityType, "hospital-appointments.visit"), eq(auditLog.entityId, rows[0].id)));
+    expect(entry.data).toMatchObject({ contactId: rows[0].contactId });
   });
 
   it("fills every seat of a slot with capacity 3, and no more, under concurrency", async () => {

@@ -14,7 +14,7 @@ import { referrals } from "../../plugins/hospital-referrals/schema.ts";
 // plugins never import each other, the link goes through the appointments.visit.* events.
 import * as staffBook from "../../plugins/hospital-appointments/routes/staff.appointments.book.tsx";
 import { createClinic } from "../../plugins/hospital-appointments/test-setup.ts";
-import { addDays, localDateOf, zonedInstant } from "../../plugins/hospital-appointments/zone.ts";
+import { addDays, localDateOf, zonedInstant } from "../../app/plugin-api/index.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {

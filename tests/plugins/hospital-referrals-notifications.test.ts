@@ -9,6 +9,7 @@ import { referralForm } from "./referral-fixtures.ts";
 import { users } from "../../db/schema/index.ts";
 import { startSmtpReceiver } from "../support/smtp-receiver.ts";
 import { callRoute, createContact, createPartnerOrg, createPartnerUser, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
+import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import hospitalReferrals from "../../plugins/hospital-referrals/index.ts";
 import * as partnerReferral from "../../plugins/hospital-referrals/routes/partner.referral.tsx";
 import * as partnerReferrals from "../../plugins/hospital-referrals/routes/partner.referrals.tsx";
@@ -17,12 +18,13 @@ import * as staffReferrals from "../../plugins/hospital-referrals/routes/staff.r
 import { actOnReferral, patientInitials } from "../../plugins/hospital-referrals/referrals.server.ts";
 import { referrals } from "../../plugins/hospital-referrals/schema.ts";
 import { pluginServices } from "../../app/core/plugins/plugin-services.server.ts";
+import { visitBookedEvent } from "../../plugins/hospital-appointments/events.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
-  app = await createTestApp({ plugins: [hospitalReferrals], env: { SMTP_URL: smtp.url } });
+  app = await createTestApp({ plugins: [hospitalAppointments, hospitalReferrals], env: { SMTP_URL: smtp.url } });
 });
 afterAll(async () => {
   await app.close();
@@ -130,8 +132,8 @@ describe("referral notifications", () => {
     let mails = await delivered();
     expect(mailTo(mails, partner.email).map((m) => m.subject)).toEqual([`Referral ${ref.number}: Accepted`]);
     smtp.received.length = 0;
-    const visit = { version: 1, appointmentId: randomUUID(), contactId: ref.contactId, practitionerId: randomUUID(), serviceId: randomUUID(), branchId: randomUUID(), startAt: new Date(Date.now() + 86_400_000).toISOString(), status: "booked", sourceType: "hospital-referrals.referral", sourceId: ref.id };
-    await app.runtime.db.transaction((tx) => app.runtime.bus.emit(tx, "appointments.visit.booked", visit));
+    const visit = { version: 1 as const, appointmentId: randomUUID(), contactId: ref.contactId, practitionerId: randomUUID(), serviceId: randomUUID(), branchId: randomUUID(), startAt: new Date(Date.now() + 86_400_000).toISOString(), status: "booked" as const, sourceType: "hospital-referrals.referral", sourceId: ref.id };
+    await app.runtime.db.transaction((tx) => app.runtime.bus.emit(tx, visitBookedEvent, visit));
     mails = await delivered();
     const [scheduled] = mailTo(mails, partner.email);
     expect(scheduled.subject).toBe(`Referral ${ref.number}: Scheduled`);

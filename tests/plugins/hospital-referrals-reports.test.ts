@@ -58,9 +58,9 @@ describe("referral reports", () => {
   });
 
   it("the window defaults to the last twelve months and refuses nonsense", () => {
-    expect(reportWindow(null, null, at("2026-11-24T06:00:00Z"))).toEqual({ from: "2025-12", to: "2026-11" });
-    expect(reportWindow("2026-13", "x", at("2026-11-24T06:00:00Z"))).toEqual({ from: "2025-12", to: "2026-11" });
-    expect(reportWindow("2026-11", "2026-01")).toEqual({ from: "2026-01", to: "2026-11" });
+    expect(reportWindow(null, null, "Asia/Jakarta", at("2026-11-24T06:00:00Z"))).toEqual({ from: "2025-12", to: "2026-11" });
+    expect(reportWindow("2026-13", "x", "Asia/Jakarta", at("2026-11-24T06:00:00Z"))).toEqual({ from: "2025-12", to: "2026-11" });
+    expect(reportWindow("2026-11", "2026-01", "Asia/Jakarta")).toEqual({ from: "2026-01", to: "2026-11" });
   });
 
   it("the page needs the read permission; partners and staff without it are refused", async () => {

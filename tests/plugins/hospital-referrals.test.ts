@@ -3,16 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referralForm } from "./referral-fixtures.ts";
 import { contactIdentifiers, interactions } from "../../db/schema/index.ts";
 import { callRoute, createPartnerOrg, createPartnerUser, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
+import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import hospitalReferrals from "../../plugins/hospital-referrals/index.ts";
 import * as partnerReferral from "../../plugins/hospital-referrals/routes/partner.referral.tsx";
 import * as partnerReferrals from "../../plugins/hospital-referrals/routes/partner.referrals.tsx";
 import * as staffReferral from "../../plugins/hospital-referrals/routes/staff.referral.tsx";
 import { referrals } from "../../plugins/hospital-referrals/schema.ts";
 import { randomUUID } from "node:crypto";
+import { visitBookedEvent } from "../../plugins/hospital-appointments/events.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
-  app = await createTestApp({ plugins: [hospitalReferrals] });
+  app = await createTestApp({ plugins: [hospitalAppointments, hospitalReferrals] });
 });
 afterAll(() => app.close());
 
@@ -63,8 +65,8 @@ describe("incoming referrals from a partner clinic", () => {
 
     // the appointments plugin announces a visit booked for this referral (its payload, not its code)
     const appointmentId = randomUUID();
-    const visit = { version: 1, appointmentId, contactId: ref.contactId, practitionerId: randomUUID(), serviceId: randomUUID(), branchId: randomUUID(), startAt: new Date(Date.now() + 86_400_000).toISOString(), status: "booked", sourceType: "hospital-referrals.referral", sourceId: ref.id };
-    await app.runtime.db.transaction((tx) => app.runtime.bus.emit(tx, "appointments.visit.booked", visit));
+    const visit = { version: 1 as const, appointmentId, contactId: ref.contactId, practitionerId: randomUUID(), serviceId: randomUUID(), branchId: randomUUID(), startAt: new Date(Date.now() + 86_400_000).toISOString(), status: "booked" as const, sourceType: "hospital-referrals.referral", sourceId: ref.id };
+    await app.runtime.db.transaction((tx) => app.runtime.bus.emit(tx, visitBookedEvent, visit));
     await app.runtime.jobs.drain();
     let [now] = await app.runtime.db.select().from(referrals).where(eq(referrals.id, ref.id));
     expect(now.status).toBe("scheduled");

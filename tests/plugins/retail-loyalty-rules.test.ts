@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeContacts } from "../../app/core/contacts/contact-merge.server.ts";
 import { rowsOf } from "../../app/plugin-api/index.ts";
 import type { AppRuntime } from "../../app/plugin-api/server.ts";
-import { localDateIn } from "../../plugins/retail-loyalty/earn-rules.ts";
+import { localDateOf as localDateIn } from "../../app/core/time/local-time.ts";
 import retailLoyalty from "../../plugins/retail-loyalty/index.ts";
 import { adjustPoints, memberOverview, redeemReward, spend12m } from "../../plugins/retail-loyalty/ledger.server.ts";
 import { moveMembership } from "../../plugins/retail-loyalty/member-merge.server.ts";

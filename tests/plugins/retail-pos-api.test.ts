@@ -14,6 +14,7 @@ import * as receiptsRoute from "../../plugins/retail-pos/routes/portal.receipts.
 import * as sellThroughRoute from "../../plugins/retail-pos/routes/partner.sell-through.tsx";
 import * as reportsRoute from "../../plugins/retail-pos/routes/staff.reports.tsx";
 import * as connectionsRoute from "../../plugins/retail-pos/routes/staff.connections.tsx";
+import { contactMergedEvent } from "../../app/core/events/core-events.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let runtime: AppRuntime;
@@ -172,7 +173,7 @@ describe("GET /api/pos/v1/openapi.json", () => {
     const res = openapiRoute.loader() as Response;
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(["/sales", "/refunds", "/vouchers/{code}/check", "/vouchers/{code}/redeem"]);
+    expect(Object.keys(doc.paths)).toEqual(["/sales", "/refunds", "/vouchers/{code}/check", "/vouchers/{code}/redeem", "/openapi.json"]);
   });
 });
 
@@ -221,7 +222,7 @@ describe("contact merges", () => {
     const duplicate = await createContact(runtime, { phone: "+6281377770001" });
     const res = await post(salesRoute, sale({ customer: { phone: "081377770001" } }));
     expect(await count("retail_pos_sales", sql`id = ${res.body.id} and contact_id = ${duplicate.id}`)).toBe(1);
-    await runtime.db.transaction((tx) => runtime.bus.emit(tx, "core.contact.merged", { keptContactId: kept.id, mergedContactId: duplicate.id }));
+    await runtime.db.transaction((tx) => runtime.bus.emit(tx, contactMergedEvent, { keptContactId: kept.id, mergedContactId: duplicate.id }));
     await runtime.jobs.drain();
     expect(await count("retail_pos_sales", sql`id = ${res.body.id} and contact_id = ${kept.id}`)).toBe(1);
   });

@@ -66,8 +66,8 @@ describe("earning from POS events", () => {
     await runtime.jobs.drain();
     await runtime.jobs.drain();
     expect(await balance()).toBe(30);
-    const [{ id: eventId }] = rowsOf<{ id: number }>(await runtime.db.execute(sql`select id from domain_events where payload->>'receiptNumber' = ${body.receiptNumber}`));
-    await runtime.bus.deliver(Number(eventId));
+    // a delivery run again (a retried job, the sweep) reads past the cursor: nothing twice
+    await runtime.bus.deliver("retail-loyalty");
     expect(await balance()).toBe(30);
   });
 

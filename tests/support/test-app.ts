@@ -16,15 +16,18 @@ export const testOrigin = "http://localhost:3000";
 export const testPassword = "kata-sandi-uji-123";
 
 /** A runtime on a fresh database, with only the plugins under test; queues are drained by hand. */
-export async function createTestApp(options: { plugins?: InstalledPlugin[]; env?: Record<string, string> } = {}) {
+export async function createTestApp(options: { plugins?: InstalledPlugin[]; env?: Record<string, string>; readReplica?: boolean } = {}) {
   const database = await createTestDatabase();
+  // readReplica: runtime.readDb is a second fresh database, so a test sees which one was read
+  const readDatabase = options.readReplica ? await createTestDatabase() : undefined;
   const config = loadConfig({ NODE_ENV: "test", APP_ORIGIN: testOrigin, ...options.env });
-  const runtime = await startRuntime({ config, logger: createLogger({ level: "silent" }), plugins: options.plugins ?? [], database, workers: false });
+  const runtime = await startRuntime({ config, logger: createLogger({ level: "silent" }), plugins: options.plugins ?? [], database, readDatabase, workers: false });
   return {
     runtime,
     async close() {
       await runtime.stop();
       await database.close();
+      await readDatabase?.close();
     },
   };
 }

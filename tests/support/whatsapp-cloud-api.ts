@@ -29,7 +29,10 @@ export function cloudApiError(code: number, message: string, details = message):
 export async function startCloudApi(options: { token: string; phoneNumberId: string; version?: string }) {
   const received: ReceivedMessage[] = [];
   const script: Scripted[] = [];
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  const mediaRequests: { path: string; authorization: string | undefined }[] = [];
   let counter = 0;
+  let baseUrl = "";
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -38,7 +41,24 @@ export async function startCloudApi(options: { token: string; phoneNumberId: str
         res.writeHead(status, { "Content-Type": "application/json" });
         res.end(JSON.stringify(body));
       };
-      const expectedPath = `/${options.version ?? "v21.0"}/${options.phoneNumberId}/messages`;
+      const version = options.version ?? "v21.0";
+      // media: GET /{version}/{media-id} answers a short-lived URL; GET on that URL gives the bytes
+      if (req.method === "GET") {
+        mediaRequests.push({ path: req.url ?? "", authorization: req.headers.authorization });
+        if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, cloudApiError(190, "Invalid OAuth access token - Cannot parse access token"));
+        const info = new RegExp(`^/${version.replace(".", "\\.")}/([A-Za-z0-9._-]+)$`).exec(req.url ?? "");
+        const file = /^\/whatsapp_business\/attachments\/\?mid=([A-Za-z0-9._-]+)$/.exec(req.url ?? "");
+        const id = info?.[1] ?? file?.[1];
+        const stored = id ? media.get(id) : undefined;
+        if (!id || !stored) return send(404, cloudApiError(100, "Unsupported get request. Object does not exist"));
+        if (info) {
+          const sha256 = crypto.createHash("sha256").update(stored.bytes).digest("hex");
+          return send(200, { messaging_product: "whatsapp", url: `${baseUrl}/whatsapp_business/attachments/?mid=${id}`, mime_type: stored.mimeType, sha256, file_size: stored.bytes.length, id });
+        }
+        res.writeHead(200, { "Content-Type": stored.mimeType, "Content-Length": stored.bytes.length });
+        return res.end(stored.bytes);
+      }
+      const expectedPath = `/${version}/${options.phoneNumberId}/messages`;
       if (req.method !== "POST" || req.url !== expectedPath) return send(404, cloudApiError(100, "Unsupported post request"));
       let body: ReceivedMessage["body"];
       try {
@@ -62,9 +82,18 @@ export async function startCloudApi(options: { token: string; phoneNumberId: str
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     received,
+    mediaRequests,
+    /** A file a contact sent, fetchable by its media id until removed (Meta keeps media about 30 days). */
+    addMedia(id: string, bytes: Buffer, mimeType: string) {
+      media.set(id, { bytes, mimeType });
+    },
+    removeMedia(id: string) {
+      media.delete(id);
+    },
     /** The next answers, in order, instead of a success. */
     respondWith(...answers: Scripted[]) {
       script.push(...answers);
@@ -72,6 +101,7 @@ export async function startCloudApi(options: { token: string; phoneNumberId: str
     reset() {
       received.length = 0;
       script.length = 0;
+      mediaRequests.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -118,6 +148,8 @@ export interface InboundMessage {
   button?: { payload: string; text: string };
   /** An interactive reply button: its id and title. */
   buttonReply?: { id: string; title: string };
+  /** An image, video, audio, document or sticker: its media id, type and optional caption / file name. */
+  media?: { type: "image" | "video" | "audio" | "document" | "sticker"; id: string; mimeType: string; caption?: string; filename?: string };
   /** The wamid of our message the contact replied to. */
   contextId?: string;
   timestamp?: number;
@@ -142,7 +174,18 @@ export function inboundWebhook(inbound: InboundMessage[]) {
                 id: m.id ?? `wamid.IN${crypto.randomBytes(10).toString("hex").toUpperCase()}`,
                 timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)),
                 ...(m.contextId ? { context: { from: "15550783881", id: m.contextId } } : {}),
-                ...(m.button
+                ...(m.media
+                  ? {
+                      type: m.media.type,
+                      [m.media.type]: {
+                        id: m.media.id,
+                        mime_type: m.media.mimeType,
+                        sha256: crypto.createHash("sha256").update(m.media.id).digest("base64"),
+                        ...(m.media.caption !== undefined ? { caption: m.media.caption } : {}),
+                        ...(m.media.filename !== undefined ? { filename: m.media.filename } : {}),
+                      },
+                    }
+                  : m.button
                   ? { type: "button", button: { payload: m.button.payload, text: m.button.text } }
                   : m.buttonReply
                     ? { type: "interactive", interactive: { type: "button_reply", button_reply: { id: m.buttonReply.id, title: m.buttonReply.title } } }

@@ -4,14 +4,16 @@ import { audit } from "../audit/audit.server.ts";
 import { setConsent } from "../consents/consents.server.ts";
 import type { Language } from "../i18n/languages.ts";
 import { queueEmail, renderActionEmail, type ActionEmailTemplate } from "../messaging/email.server.ts";
+import { countSignInFailure } from "../operations/metrics.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
+import { accountEmailLimits, queueAccountEmail, type AccountEmailResult } from "./account-emails.server.ts";
 import { hashPassword, verifyPassword } from "./password.server.ts";
-import { isSignInBlocked, recordSignInAttempt, signInKeys } from "./rate-limit.server.ts";
+import { reserveAttempt, settleSuccessfulAttempt, signInKeys } from "./rate-limit.server.ts";
 import { endAllSessions } from "./session.server.ts";
 import { consumeToken, issueToken, peekToken } from "./tokens.server.ts";
 
-type Runtime = Pick<AppRuntime, "db" | "jobs" | "config" | "lucia">;
+type Runtime = Pick<AppRuntime, "db" | "jobs" | "config">;
 
 export type SignInFailure = "invalidCredentials" | "rateLimited" | "unverified" | "inactive";
 
@@ -22,7 +24,10 @@ export async function signIn(
 ): Promise<{ ok: true; userId: string } | { ok: false; error: SignInFailure }> {
   const { db } = runtime;
   const keys = signInKeys(input.kind, input.email, input.ip);
-  if (await isSignInBlocked(db, keys)) {
+  // the attempt is counted before the password is checked, atomically (item 9a of issue 12)
+  const reserved = await reserveAttempt(db, keys);
+  if (!reserved) {
+    countSignInFailure(input.kind);
     await audit(db, null, { action: "auth.sign_in_blocked", data: { kind: input.kind, email: input.email }, ip: input.ip });
     return { ok: false, error: "rateLimited" };
   }
@@ -38,7 +43,7 @@ export async function signIn(
     .where(and(eq(users.kind, input.kind), eq(users.email, input.email)));
   const valid = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !valid) {
-    await recordSignInAttempt(db, keys, false);
+    countSignInFailure(input.kind);
     await audit(db, null, {
       action: "auth.sign_in_failed",
       entityType: user ? "user" : undefined,
@@ -48,9 +53,10 @@ export async function signIn(
     });
     return { ok: false, error: "invalidCredentials" };
   }
+  // the right password: not a guess, whatever else stops the sign-in
+  await settleSuccessfulAttempt(db, keys, reserved);
   if (!user.active) return { ok: false, error: "inactive" };
   if (input.kind === "customer" && !user.emailVerifiedAt) return { ok: false, error: "unverified" };
-  await recordSignInAttempt(db, keys, true);
   await audit(db, { kind: input.kind, userId: user.id } as Actor, {
     action: "auth.signed_in",
     entityType: "user",
@@ -58,6 +64,22 @@ export async function signIn(
     ip: input.ip,
   });
   return { ok: true, userId: user.id };
+}
+
+/** Rate-limited per address and per account (counted whether or not the account exists), then queued. */
+async function requestAccountEmail(
+  runtime: Runtime,
+  input: { purpose: "verify-email" | "reset-password"; kind: UserKind; email: string; language: Language; ip: string | null },
+): Promise<AccountEmailResult> {
+  const reserved = await reserveAttempt(runtime.db, { account: `mail:${input.kind}:${input.email}`, address: `mail-ip:${input.ip ?? "unknown"}` }, accountEmailLimits);
+  if (!reserved) return { ok: false, error: "rateLimited" };
+  await queueAccountEmail(runtime, runtime.db, input);
+  return { ok: true };
+}
+
+/** Registration counts against the same limits as the other account e-mails. */
+export async function reserveRegistration(runtime: Runtime, input: { email: string; ip: string | null }) {
+  return (await reserveAttempt(runtime.db, { account: `mail:customer:${input.email}`, address: `mail-ip:${input.ip ?? "unknown"}` }, accountEmailLimits)) !== null;
 }
 
 function link(runtime: Runtime, path: string, token: string) {
@@ -93,15 +115,8 @@ export async function registerCustomer(
   await runtime.db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id, name: users.name, locale: users.locale }).from(users).where(and(eq(users.kind, "customer"), eq(users.email, input.email)));
     if (existing) {
-      const token = await issueToken(tx, existing.id, "password_reset");
-      await sendActionEmail(runtime, tx, {
-        to: input.email,
-        userId: existing.id,
-        name: existing.name,
-        template: "auth.account-exists",
-        language: (existing.locale as Language | null) ?? input.language,
-        url: link(runtime, "/reset-password", token),
-      });
+      // the owner is told by e-mail, rendered by the job, so this answer costs what a new account costs
+      await queueAccountEmail(runtime, tx, { purpose: "account-exists", kind: "customer", email: input.email, language: input.language });
       return;
     }
     // an existing contact with this address (one only) is the same person; the verification
@@ -126,39 +141,14 @@ export async function registerCustomer(
     const actor = { kind: "customer" as const, userId: user.id, contactId };
     // the sign-up form asks for exactly this purpose; marketing is asked separately
     await setConsent(tx, actor, { contactId, purpose: "service_messages", granted: true, source: "registration" });
-    const token = await issueToken(tx, user.id, "email_verification");
-    await sendActionEmail(runtime, tx, {
-      to: input.email,
-      userId: user.id,
-      name: input.name,
-      template: "auth.verify-email",
-      language: input.language,
-      url: link(runtime, "/portal/verify", token),
-      contactId,
-    });
+    await queueAccountEmail(runtime, tx, { purpose: "verify-email", kind: "customer", email: input.email, language: input.language });
     await audit(tx, actor, { action: "auth.registered", entityType: "user", entityId: user.id, ip: input.ip });
   });
 }
 
-/** Sends a fresh verification link to an unverified customer (silently nothing otherwise). */
-export async function resendVerification(runtime: Runtime, input: { email: string; language: Language }) {
-  await runtime.db.transaction(async (tx) => {
-    const [user] = await tx
-      .select({ id: users.id, name: users.name, locale: users.locale, verified: users.emailVerifiedAt, contactId: users.contactId })
-      .from(users)
-      .where(and(eq(users.kind, "customer"), eq(users.email, input.email)));
-    if (!user || user.verified) return;
-    const token = await issueToken(tx, user.id, "email_verification");
-    await sendActionEmail(runtime, tx, {
-      to: input.email,
-      userId: user.id,
-      name: user.name,
-      template: "auth.verify-email",
-      language: (user.locale as Language | null) ?? input.language,
-      url: link(runtime, "/portal/verify", token),
-      contactId: user.contactId,
-    });
-  });
+/** Sends a fresh verification link to an unverified customer (silently nothing otherwise, decided by the job). */
+export async function resendVerification(runtime: Runtime, input: { email: string; language: Language; ip: string | null }): Promise<AccountEmailResult> {
+  return requestAccountEmail(runtime, { purpose: "verify-email", kind: "customer", email: input.email, language: input.language, ip: input.ip });
 }
 
 export async function verifyEmail(runtime: Runtime, token: string) {
@@ -171,24 +161,12 @@ export async function verifyEmail(runtime: Runtime, token: string) {
   });
 }
 
-/** Always answers the same; e-mails a link only when the account exists and is active. */
-export async function requestPasswordReset(runtime: Runtime, input: { kind: UserKind; email: string; language: Language }) {
-  await runtime.db.transaction(async (tx) => {
-    const [user] = await tx
-      .select({ id: users.id, name: users.name, locale: users.locale, active: users.active })
-      .from(users)
-      .where(and(eq(users.kind, input.kind), eq(users.email, input.email)));
-    if (!user || !user.active) return;
-    const token = await issueToken(tx, user.id, "password_reset");
-    await sendActionEmail(runtime, tx, {
-      to: input.email,
-      userId: user.id,
-      name: user.name,
-      template: "auth.reset-password",
-      language: (user.locale as Language | null) ?? input.language,
-      url: link(runtime, "/reset-password", token),
-    });
-  });
+/**
+ * Always answers the same, in the same time: the request only queues a job, which looks the
+ * account up and e-mails a link when it exists and is active (issue 12, item 9b).
+ */
+export async function requestPasswordReset(runtime: Runtime, input: { kind: UserKind; email: string; language: Language; ip: string | null }): Promise<AccountEmailResult> {
+  return requestAccountEmail(runtime, { purpose: "reset-password", kind: input.kind, email: input.email, language: input.language, ip: input.ip });
 }
 
 export async function isValidResetToken(runtime: Runtime, token: string) {

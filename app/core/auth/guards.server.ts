@@ -46,8 +46,43 @@ export function hasPermission(auth: RequestAuth | null, permission: string) {
   return auth?.actor.kind === "staff" && auth.actor.permissions.has(permission);
 }
 
-/** Only same-site paths, so a redirectTo parameter cannot send anyone elsewhere. */
+/**
+ * Only same-site paths, so a redirectTo parameter cannot send anyone elsewhere. Browsers drop tabs
+ * and newlines from a Location (`/<TAB>/evil.example` becomes `//evil.example`) and read `\\` as
+ * `/`, so any control character or backslash refuses the target outright.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string) {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  // eslint-disable-next-line no-control-regex
+  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://same.invalid";
+  const url = URL.canParse(to, base) ? new URL(to, base) : null;
+  if (!url || url.origin !== base) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** How long a proof of identity opens sensitive actions (exports, erasure, role and permission changes). */
+export const stepUpWindowMs = 5 * 60_000;
+
+const portalOfKind = { staff: "staff", partner: "partner", customer: "portal" } as const;
+
+/**
+ * The signed-in user proved who they are (password, and their second factor when they have one)
+ * within the last five minutes; else they are sent to confirm it and brought back to this page.
+ * Call it after requireStaff / requireCustomer / requirePartner, before the sensitive work.
+ */
+export function requireRecentAuth(context: AppLoadContext, request: Request, options: { maxAgeMs?: number } = {}): RequestAuth {
+  const auth = context.auth;
+  if (!auth) throw signInRedirect(request, portalOfPath(request));
+  const age = Date.now() - auth.session.reauthenticatedAt.getTime();
+  if (age <= (options.maxAgeMs ?? stepUpWindowMs)) return auth;
+  const portal = portalOfKind[auth.user.kind];
+  const url = new URL(request.url);
+  // a POST cannot be replayed after the detour: come back to the page and submit again
+  const back = url.pathname.replace(/\.data$/, "") + (request.method === "GET" ? url.search : "");
+  throw redirect(`/${portal}/login/confirm?redirectTo=${encodeURIComponent(back)}`);
+}
+
+function portalOfPath(request: Request): Portal {
+  const first = new URL(request.url).pathname.split("/")[1];
+  return first === "staff" || first === "partner" ? first : "portal";
 }

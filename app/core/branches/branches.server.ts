@@ -5,6 +5,8 @@ import type { Database } from "../../../db/client.ts";
 import { branches, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
+import { isUuid } from "../validation/ids.ts";
+import { uniqueViolation } from "../../../db/errors.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -58,16 +60,7 @@ export async function getBranch(db: Database, id: string) {
   return row ?? null;
 }
 
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
 
-function isUniqueViolation(error: unknown) {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
 
 function normalise(input: BranchInput): BranchInput {
   return { ...input, code: input.code.trim().toUpperCase() };
@@ -93,7 +86,7 @@ export async function createBranch(db: Database, actor: StaffActor, raw: BranchI
     });
   } catch (error) {
     // the unique index settles a race between two admins
-    if (isUniqueViolation(error)) return { ok: false, error: "codeTaken" };
+    if (uniqueViolation(error) !== null) return { ok: false, error: "codeTaken" };
     throw error;
   }
 }
@@ -118,7 +111,7 @@ export async function updateBranch(db: Database, actor: StaffActor, raw: BranchI
       return { ok: true as const, changed: true };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: "codeTaken" };
+    if (uniqueViolation(error) !== null) return { ok: false, error: "codeTaken" };
     throw error;
   }
 }

@@ -30,4 +30,37 @@ describe("configuration", () => {
     const message = (error as Error).message;
     for (const name of ["PORT", "DATABASE_URL", "SMTP_URL", "LOG_LEVEL"]) expect(message).toContain(name);
   });
+
+  it("backs up daily next to the embedded database by default, on PostgreSQL only when asked", () => {
+    const local = loadConfig({ DATA_DIR: "/srv/nusa/.data/pglite" }).operations;
+    expect(local.backupDir).toBe("/srv/nusa/.data/backups");
+    expect(local.backupKeep).toBe(7);
+    expect(local.backupCron).toBe("0 19 * * *");
+    expect(local.metricsToken).toBeNull();
+    expect(loadConfig({ BACKUP_DIR: "off" }).operations.backupDir).toBeNull();
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/nusa" }).operations.backupDir).toBeNull();
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/nusa", BACKUP_DIR: "/backups", BACKUP_KEEP: "30" }).operations).toMatchObject({ backupDir: "/backups", backupKeep: 30 });
+  });
+
+  it("refuses bad operations settings by name", () => {
+    let message = "";
+    try {
+      loadConfig({ BACKUP_KEEP: "0", BACKUP_CRON: "daily", METRICS_TOKEN: "short", ALERT_QUEUE_MINUTES: "-1" });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const name of ["BACKUP_KEEP", "BACKUP_CRON", "METRICS_TOKEN", "ALERT_QUEUE_MINUTES"]) expect(message).toContain(name);
+  });
+
+  it("runs as one process (web and worker) by default; splitting and a read replica need PostgreSQL", () => {
+    expect(loadConfig({}).role).toBe("all");
+    expect(loadConfig({}).databaseReadUrl).toBeUndefined();
+    const primary = "postgres://u@db/nusa";
+    expect(loadConfig({ DATABASE_URL: primary, NUSA_ROLE: "web" }).role).toBe("web");
+    expect(loadConfig({ DATABASE_URL: primary, NUSA_ROLE: "worker", DATABASE_READ_URL: "postgres://u@replica/nusa" })).toMatchObject({ role: "worker", databaseReadUrl: "postgres://u@replica/nusa" });
+    expect(() => loadConfig({ NUSA_ROLE: "worker" })).toThrow(/NUSA_ROLE: "worker" needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_READ_URL: "postgres://u@replica/nusa" })).toThrow(/DATABASE_READ_URL: a read replica needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, NUSA_ROLE: "both" })).toThrow(/NUSA_ROLE/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: "mysql://replica" })).toThrow(/DATABASE_READ_URL/);
+  });
 });

@@ -1,11 +1,13 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { consents, consentPurposes } from "../../../db/schema/index.ts";
+import { consentRecords, consents, consentPurposes, type consentChannels } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
+import { currentNoticeVersion } from "../privacy/purposes.ts";
 
 export type ConsentPurpose = (typeof consentPurposes)[number];
-export type ConsentSource = "portal" | "staff" | "import" | "registration";
+/** Where the answer was given (the ledger's channel). */
+export type ConsentSource = (typeof consentChannels)[number];
 export { consentPurposes };
 
 /** Every purpose with its current answer (null = never asked). */
@@ -25,24 +27,61 @@ export async function hasConsent(db: Database, contactId: string, purpose: Conse
   return row?.granted === true;
 }
 
-/** Records a grant or withdrawal; the audit log keeps the history that proves it (UU PDP Art 20–24). */
+/**
+ * Records a grant or withdrawal: one new ledger row (the proof: notice version, channel, who) and
+ * the current answer, in one transaction. A withdrawal holds at once for messages already queued:
+ * the send jobs read the current answer before sending.
+ */
 export async function setConsent(
   db: Database,
   actor: Actor | null,
-  input: { contactId: string; purpose: ConsentPurpose; granted: boolean; source: ConsentSource },
+  input: { contactId: string; purpose: ConsentPurpose; granted: boolean; source: ConsentSource; noticeVersion?: string },
 ) {
   const recordedBy = actor && actor.kind !== "system" ? actor.userId : null;
-  await db
-    .insert(consents)
-    .values({ ...input, recordedBy })
-    .onConflictDoUpdate({
-      target: [consents.contactId, consents.purpose],
-      set: { granted: input.granted, source: input.source, recordedBy, updatedAt: new Date() },
+  const noticeVersion = input.noticeVersion ?? currentNoticeVersion;
+  await db.transaction(async (tx) => {
+    await tx.insert(consentRecords).values({
+      contactId: input.contactId,
+      purpose: input.purpose,
+      granted: input.granted,
+      noticeVersion,
+      channel: input.source,
+      recordedByKind: actor ? actor.kind : "anonymous",
+      recordedBy,
     });
-  await audit(db, actor, {
-    action: input.granted ? "consent.granted" : "consent.withdrawn",
-    entityType: "contact",
-    entityId: input.contactId,
-    data: { purpose: input.purpose, source: input.source },
+    await tx
+      .insert(consents)
+      .values({ contactId: input.contactId, purpose: input.purpose, granted: input.granted, source: input.source, wordingVersion: noticeVersion, recordedBy })
+      .onConflictDoUpdate({
+        target: [consents.contactId, consents.purpose],
+        set: { granted: input.granted, source: input.source, wordingVersion: noticeVersion, recordedBy, updatedAt: new Date() },
+      });
+    await audit(tx, actor, {
+      action: input.granted ? "consent.granted" : "consent.withdrawn",
+      entityType: "contact",
+      entityId: input.contactId,
+      data: { purpose: input.purpose, source: input.source, noticeVersion },
+    });
   });
+}
+
+/** The ledger for one contact, newest first (what the person and the DPO see as proof). */
+export async function consentHistory(db: Database, contactId: string) {
+  return db
+    .select({
+      purpose: consentRecords.purpose,
+      granted: consentRecords.granted,
+      noticeVersion: consentRecords.noticeVersion,
+      channel: consentRecords.channel,
+      recordedByKind: consentRecords.recordedByKind,
+      at: consentRecords.at,
+    })
+    .from(consentRecords)
+    .where(eq(consentRecords.contactId, contactId))
+    .orderBy(desc(consentRecords.at), desc(consentRecords.id));
+}
+
+/** The ledger in insertion order (for exports). */
+export async function consentLedger(db: Database, contactId: string) {
+  return db.select().from(consentRecords).where(eq(consentRecords.contactId, contactId)).orderBy(asc(consentRecords.id));
 }

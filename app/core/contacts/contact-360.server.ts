@@ -9,7 +9,7 @@ import { consentsOf, setConsent, type ConsentPurpose } from "../consents/consent
 import { defaultTimeZone, type TimeZone } from "../i18n/format.ts";
 import type { Logger } from "../logging/logger.server.ts";
 import type { Actor, ContactPanel, PanelView, Translate } from "../plugins/contract.ts";
-import { isUuid } from "./contact-editing.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 

@@ -6,6 +6,7 @@ import { rowsOf, type Database } from "../../../db/client.ts";
 import { contactDuplicateDismissals } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -34,8 +35,7 @@ function encodeCursor(a: string, b: string) {
 function decodeCursor(cursor: string | undefined | null) {
   if (!cursor) return null;
   const [a, b] = Buffer.from(cursor, "base64url").toString().split("|");
-  const uuid = /^[0-9a-f-]{36}$/i;
-  return a && b && uuid.test(a) && uuid.test(b) ? { a, b } : null;
+  return a && b && isUuid(a) && isUuid(b) ? { a, b } : null;
 }
 
 interface PairRow {
@@ -127,8 +127,7 @@ export type DismissError = "notADuplicatePair";
  */
 export async function dismissDuplicatePair(db: Database, actor: StaffActor, firstId: string, secondId: string) {
   const [a, b] = [firstId.toLowerCase(), secondId.toLowerCase()].sort();
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (a === b || !uuid.test(a) || !uuid.test(b)) return { ok: false as const, error: "notADuplicatePair" as DismissError };
+  if (a === b || !isUuid(a) || !isUuid(b)) return { ok: false as const, error: "notADuplicatePair" as DismissError };
   return db.transaction(async (tx) => {
     const shared = rowsOf<{ kind: DuplicateReason }>(
       await tx.execute(sql`

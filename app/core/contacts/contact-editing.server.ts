@@ -4,32 +4,21 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { branches, contactIdentifiers, contacts, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
+import { contactBlacklistedEvent, contactCreatedEvent, contactUpdatedEvent } from "../events/core-events.ts";
 import type { EventBus } from "../events/event-bus.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { ContactIdentifierSystem, ContactProfileInput } from "./contact-forms.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 type Runtime = { db: Database; bus: Pick<EventBus, "emit"> };
 
 /** Payloads of the contact events (version 1). */
-export interface ContactChangedV1 {
-  contactId: string;
-  /** Profile fields that changed (empty on create). */
-  fields: string[];
-}
-declare module "../events/event-bus.server.ts" {
-  interface EventMap {
-    "core.contact.created": ContactChangedV1;
-    "core.contact.updated": ContactChangedV1;
-    "core.contact.blacklisted": { contactId: string; blacklisted: boolean };
-  }
-}
+export type { ContactChangedV1 } from "../events/core-events.ts";
 
 export type ContactEditError = "notFound" | "unknownOwner" | "unknownBranch" | "merged";
 export type IdentifierConflict = { system: ContactIdentifierSystem; value: string; contactId: string; fullName: string };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string | undefined | null): value is string => Boolean(value && uuidPattern.test(value));
 
 /** Staff users who may own a contact, and branches a contact may belong to (for the form's selects). */
 export async function contactFormOptions(db: Database) {
@@ -111,7 +100,7 @@ export async function createContact(
       .values({ ...profileValues(input), source: "staff" })
       .returning({ id: contacts.id });
     await audit(tx, actor, { action: "contact.created", entityType: "contact", entityId: created.id });
-    await runtime.bus.emit(tx, "core.contact.created", { contactId: created.id, fields: [] });
+    await runtime.bus.emit(tx, contactCreatedEvent, { contactId: created.id, fields: [] });
     return { ok: true as const, id: created.id };
   });
 }
@@ -142,7 +131,7 @@ export async function updateContact(
       .where(eq(contacts.id, contactId));
     // which fields, not their values: the audit log must not become a second copy of personal data
     await audit(tx, actor, { action: "contact.updated", entityType: "contact", entityId: contactId, data: { fields: changed } });
-    await runtime.bus.emit(tx, "core.contact.updated", { contactId, fields: changed });
+    await runtime.bus.emit(tx, contactUpdatedEvent, { contactId, fields: changed });
     return { ok: true as const, changed };
   });
 }
@@ -220,7 +209,7 @@ export async function setBlacklisted(
       entityId: contactId,
       data: input.blacklisted ? { reason: input.reason } : undefined,
     });
-    await runtime.bus.emit(tx, "core.contact.blacklisted", { contactId, blacklisted: input.blacklisted });
+    await runtime.bus.emit(tx, contactBlacklistedEvent, { contactId, blacklisted: input.blacklisted });
     return { ok: true as const };
   });
 }

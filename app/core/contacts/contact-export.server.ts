@@ -81,16 +81,18 @@ async function detailsOf(db: Database, ids: string[]) {
 
 /**
  * Starts an export: counts and audits it first (so even a download cut short is on record), then
- * returns a stream that reads the contacts batch by batch.
+ * returns a stream that reads the contacts batch by batch. The contacts are read from `readDb`
+ * (the read replica, ADR 024) when given; the audit entry is written to `db`.
  */
 export async function exportContacts(
   db: Database,
   actor: StaffActor,
   filter: ContactFilter,
-  options: { t: Translate; language: Language; timeZone?: TimeZone; ip?: string | null },
+  options: { t: Translate; language: Language; timeZone?: TimeZone; ip?: string | null; readDb?: Database },
 ): Promise<{ rows: number; stream: ReadableStream<Uint8Array> }> {
   const { t, language } = options;
-  const rows = await countContacts(db, filter);
+  const read = options.readDb ?? db;
+  const rows = await countContacts(read, filter);
   const recordedFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ""));
   await audit(db, actor, { action: "contact.exported", entityType: "contact", data: { filter: recordedFilter, rows }, ip: options.ip ?? null });
 
@@ -109,9 +111,9 @@ export async function exportContacts(
         controller.close();
         return;
       }
-      const page = await searchContacts(db, actor, { ...filter, after: after ?? undefined, limit: batchSize });
+      const page = await searchContacts(read, actor, { ...filter, after: after ?? undefined, limit: batchSize });
       const { rows: details, identifiers } = await detailsOf(
-        db,
+        read,
         page.contacts.map((c) => c.id),
       );
       let chunk = "";

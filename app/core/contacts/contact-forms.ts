@@ -1,3 +1,4 @@
+import { today } from "../time/local-time.ts";
 import { fields, z } from "../validation/validation.ts";
 
 /** What customers may correct about themselves in the portal. */
@@ -65,7 +66,7 @@ const optionalDate = z
   .string()
   .optional()
   .transform((v) => v || null)
-  .pipe(z.string().date("validation.date").nullable());
+  .pipe(z.string().date("validation.date").refine((v) => v >= "1900-01-01", "validation.date").nullable());
 
 /** Everything staff may set on a contact's profile (create and edit). */
 export const contactProfileSchema = z.object({
@@ -76,7 +77,8 @@ export const contactProfileSchema = z.object({
     .union([fields.email(), z.literal("").transform(() => null)])
     .optional()
     .transform((v) => v ?? null),
-  birthDate: optionalDate.refine((v) => !v || v <= new Date().toISOString().slice(0, 10), "staff:contacts.errors.birthDateFuture"),
+  // "today" in the easternmost zone (WIT): a baby born today anywhere in Indonesia is not in the future
+  birthDate: optionalDate.refine((v) => !v || v <= today("Asia/Jayapura"), "staff:contacts.errors.birthDateFuture"),
   gender: z
     .enum(["", ...contactGenders])
     .optional()

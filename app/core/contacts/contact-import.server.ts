@@ -2,6 +2,7 @@
 // row checked, nothing written), import (checked again and written in ONE transaction: all rows
 // or none). See docs/decisions for why the upload is staged in app_settings.
 import crypto from "node:crypto";
+import { uniqueViolation } from "../../../db/errors.ts";
 import { parse } from "csv-parse/sync";
 import { and, eq, inArray, isNull, like, lt, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
@@ -372,7 +373,7 @@ export async function commitImport(
     });
   } catch (error) {
     // someone saved the same phone or identifier between our check and our insert
-    if ((error as { code?: string; cause?: { code?: string } }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505") {
+    if (uniqueViolation(error)) {
       return { ok: false, error: "conflict" };
     }
     throw error;

@@ -7,6 +7,7 @@ import type { Database } from "../../../db/client.ts";
 import {
   branches,
   consents,
+  profilingObjections,
   contactIdentifiers,
   contactMerges,
   contacts,
@@ -18,25 +19,16 @@ import {
   users,
 } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
+import { contactMergedEvent } from "../events/core-events.ts";
 import type { EventBus } from "../events/event-bus.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import { mergeFields, type MergeChoices, type MergeField } from "./contact-merge.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
 /** Payload of `core.contact.merged`, version 1: plugins move their rows from merged to kept. */
-export interface ContactMergedV1 {
-  keptContactId: string;
-  mergedContactId: string;
-}
-
-declare module "../events/event-bus.server.ts" {
-  interface EventMap {
-    "core.contact.merged": ContactMergedV1;
-  }
-}
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type { ContactMergedV1 } from "../events/core-events.ts";
 
 async function touchpointCounts(db: Database, contactId: string) {
   const count = (table: string, column = "contact_id") =>
@@ -58,7 +50,7 @@ async function touchpointCounts(db: Database, contactId: string) {
 
 /** Both records side by side for the merge screen, or the reason they cannot be merged. */
 export async function mergeCandidates(db: Database, _actor: StaffActor, input: { keepId: string; mergeId: string }) {
-  if (!uuid.test(input.keepId) || !uuid.test(input.mergeId)) return { ok: false as const, error: "notFound" as const };
+  if (!isUuid(input.keepId) || !isUuid(input.mergeId)) return { ok: false as const, error: "notFound" as const };
   if (input.keepId === input.mergeId) return { ok: false as const, error: "same" as const };
   const owner = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${contacts.ownerId})`;
   const rows = await db
@@ -116,7 +108,7 @@ export async function mergeContacts(
   actor: StaffActor,
   input: { keepId: string; mergeId: string; choices: MergeChoices },
 ): Promise<{ ok: true; mergeId: string } | { ok: false; error: MergeError }> {
-  if (!uuid.test(input.keepId) || !uuid.test(input.mergeId)) return { ok: false, error: "notFound" };
+  if (!isUuid(input.keepId) || !isUuid(input.mergeId)) return { ok: false, error: "notFound" };
   if (input.keepId === input.mergeId) return { ok: false, error: "same" };
   return db.transaction(async (tx) => {
     // both rows locked in id order, so two merges of overlapping pairs cannot deadlock
@@ -188,6 +180,13 @@ export async function mergeContacts(
       moved.consents++;
     }
     await tx.delete(consents).where(eq(consents.contactId, merge.id));
+    // the consent ledger is proof and append-only: the kept record gets a copy of the merged one's history
+    await tx.execute(sql`insert into consent_records (contact_id, purpose, granted, notice_version, channel, recorded_by_kind, recorded_by, at)
+      select ${keep.id}, purpose, granted, notice_version, channel, recorded_by_kind, recorded_by, at from consent_records where contact_id = ${merge.id} order by id`);
+    // an objection to profiling made on either record stands for the person
+    await tx.execute(sql`insert into profiling_objections (contact_id, source, recorded_by, objected_at)
+      select ${keep.id}, source, recorded_by, objected_at from profiling_objections where contact_id = ${merge.id} on conflict do nothing`);
+    await tx.delete(profilingObjections).where(eq(profilingObjections.contactId, merge.id));
 
     // ---- the duplicate stays as a tombstone pointing at the kept record (and so do earlier merges into it)
     await tx
@@ -212,7 +211,7 @@ export async function mergeContacts(
       entityId: keep.id,
       data: { mergedContactId: merge.id, moved, fields: Object.keys(input.choices).filter((f) => input.choices[f as MergeField] === "merge") },
     });
-    await bus.emit(tx, "core.contact.merged", { keptContactId: keep.id, mergedContactId: merge.id });
+    await bus.emit(tx, contactMergedEvent, { keptContactId: keep.id, mergedContactId: merge.id });
     return { ok: true as const, mergeId: merge.id };
   });
 }

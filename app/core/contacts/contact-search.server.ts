@@ -6,6 +6,7 @@ import { branches, contactIdentifiers, contacts, users } from "../../../db/schem
 import { normalizePhone } from "../i18n/phone.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { ContactFilter } from "./contact-forms.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -19,7 +20,6 @@ type Cursor = { kind: "date"; at: string; id: string } | { kind: "rank"; rank: s
 const preciseCreatedAt = sql<string>`to_char(${contacts.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const preciseAtPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function encodeCursor(cursor: Cursor) {
   const head = cursor.kind === "date" ? `d|${cursor.at}` : `r|${cursor.rank}`;
@@ -29,7 +29,7 @@ function encodeCursor(cursor: Cursor) {
 function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   const [kind, key, id] = Buffer.from(value, "base64url").toString().split("|");
-  if (!id || !uuidPattern.test(id)) return null;
+  if (!id || !isUuid(id)) return null;
   if (kind === "d") return preciseAtPattern.test(key) ? { kind: "date", at: key, id } : null;
   if (kind === "r" && /^\d+(\.\d+)?$/.test(key)) return { kind: "rank", rank: key, id };
   return null;

@@ -3,11 +3,12 @@
 // keyset-paginated across all sources.
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { branches, interactions, messages, surveys, tickets, users, type messageStatuses } from "../../../db/schema/index.ts";
+import { branches, interactions, messages, surveys, tickets, users, whatsappMedia, type messageStatuses } from "../../../db/schema/index.ts";
 import type { TimeZone } from "../i18n/format.ts";
 import { fixedT } from "../i18n/i18n.server.ts";
 import type { Logger } from "../logging/logger.server.ts";
 import type { Actor, TimelineSource, Translate } from "../plugins/contract.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -96,7 +97,6 @@ async function localisedTitles(
   return titles;
 }
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /**
  * The sort key: time to the microsecond (fixed width, so strings compare like times), then
@@ -162,8 +162,11 @@ async function fetchInteractions(
       sourceId: interactions.sourceId,
       who: users.name,
       timeZone: branches.timeZone,
+      // a photo, voice note or document a contact sent on WhatsApp: the entry links to the file
+      hasMedia: sql<boolean>`${whatsappMedia.id} is not null`,
     })
     .from(interactions)
+    .leftJoin(whatsappMedia, eq(whatsappMedia.interactionId, interactions.id))
     .leftJoin(users, eq(users.id, interactions.staffUserId))
     .leftJoin(branches, eq(branches.id, interactions.branchId))
     .where(and(...conditions))
@@ -181,7 +184,7 @@ async function fetchInteractions(
     direction: r.direction,
     title: titles.get(r.id) ?? r.subject,
     body: r.body,
-    href: r.sourceType && r.sourceId && coreHref[r.sourceType] ? coreHref[r.sourceType](r.sourceId) : null,
+    href: r.hasMedia ? `/staff/whatsapp/media/${r.id}` : r.sourceType && r.sourceId && coreHref[r.sourceType] ? coreHref[r.sourceType](r.sourceId) : null,
     icon: null,
     who: r.who,
     timeZone: r.timeZone ?? input.timeZone,

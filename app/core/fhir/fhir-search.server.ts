@@ -161,10 +161,24 @@ export function orValues(raw: string): string[] {
   return raw.split(",").map((v) => v.trim()).filter(Boolean);
 }
 
-/** A FHIR instant/dateTime in UTC with `Z`, as SATUSEHAT expects (whole seconds when there are no milliseconds). */
+/** A FHIR instant/dateTime in UTC with `Z` and whole seconds, as SATUSEHAT expects (milliseconds are dropped). */
 export function fhirInstant(at: Date | string): string {
-  const iso = new Date(at).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+  return `${new Date(at).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * The codes of a token parameter (`booked,arrived`, or `system|code`), checked against the code
+ * system it is bound to: a code that does not exist there is refused with 400, as an unknown
+ * parameter is, rather than silently matching nothing. `known` lists every code of the value set
+ * (also those this server never holds, which then simply match nothing).
+ */
+export function codeValues(name: string, raw: string, known: readonly string[], system?: string): string[] {
+  return orValues(raw).map((value) => {
+    const { system: given, code } = parseToken(value);
+    if (given && system && given !== system) throw new FhirSearchError(`${name}: "${value}" is not a code of ${system}`);
+    if (!code || !known.includes(code)) throw new FhirSearchError(`${name}: unknown code "${value}". Known codes: ${known.join(", ")}.`);
+    return code;
+  });
 }
 
 /** A condition on one of several alternatives, for `status=booked,arrived`. */

@@ -4,7 +4,8 @@ import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from "d
 import type { Database } from "../../../db/client.ts";
 import { contactIdentifiers, contacts } from "../../../db/schema/index.ts";
 import type { FhirContext, FhirResource, FhirResourceProvider, FhirSearch } from "../plugins/contract.ts";
-import { anyOf, dateCondition, FhirSearchError, fhirInstant, isFhirId, orValues, parseDateParam, parseToken } from "./fhir-search.server.ts";
+import { anyOf, codeValues, dateCondition, FhirSearchError, fhirInstant, isFhirId, orValues, parseDateParam, parseToken } from "./fhir-search.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 /** Identifier systems: SATUSEHAT's NIK, and ours for the BPJS card number (SATUSEHAT defines none yet). */
 export const identifierSystemUris = {
@@ -14,7 +15,6 @@ export const identifierSystemUris = {
 type PatientSystem = keyof typeof identifierSystemUris;
 const systemOfUri = new Map<string, PatientSystem>(Object.entries(identifierSystemUris).map(([k, v]) => [v, k as PatientSystem]));
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ContactRow = Pick<
   typeof contacts.$inferSelect,
@@ -34,39 +34,49 @@ const columns = {
   updatedAt: contacts.updatedAt,
 };
 
-function toPatient(c: ContactRow, identifiers: { system: string; value: string }[]): FhirResource {
+type IdentifierRow = { system: string; value: string; createdAt: Date };
+
+/** FHIR's administrative-gender codes: we hold female and male; other and unknown match nobody. */
+const genderCodes = ["male", "female", "other", "unknown"] as const;
+const genderSystem = "http://hl7.org/fhir/administrative-gender";
+
+function toPatient(c: ContactRow, identifiers: IdentifierRow[]): FhirResource {
+  // the patient changed when the contact did or an identifier was added
+  const lastUpdated = identifiers.reduce((at, i) => (i.createdAt > at ? i.createdAt : at), c.updatedAt);
+  const ids = identifiers
+    .filter((i): i is IdentifierRow & { system: PatientSystem } => i.system in identifierSystemUris)
+    .map((i) => ({ use: "official", system: identifierSystemUris[i.system], value: i.value }));
   const telecom = [
     c.phone ? { system: "phone", value: c.phone, use: "mobile" } : null,
     c.email ? { system: "email", value: c.email, use: "home" } : null,
   ].filter((x) => x !== null);
+  const line = c.address?.trim();
+  const city = c.city?.trim();
   return {
     resourceType: "Patient",
     id: c.id,
-    meta: { lastUpdated: fhirInstant(c.updatedAt) },
-    identifier: identifiers
-      .filter((i): i is { system: PatientSystem; value: string } => i.system in identifierSystemUris)
-      .map((i) => ({ use: "official", system: identifierSystemUris[i.system], value: i.value })),
+    meta: { lastUpdated: fhirInstant(lastUpdated) },
+    // FHIR JSON has no empty arrays: a patient without NIK or BPJS number has no identifier element
+    ...(ids.length ? { identifier: ids } : {}),
     active: true,
     name: [{ use: "official", text: c.fullName }],
     ...(telecom.length ? { telecom } : {}),
     ...(c.gender ? { gender: c.gender } : {}),
     ...(c.birthDate ? { birthDate: c.birthDate } : {}),
-    ...(c.address || c.city
-      ? { address: [{ use: "home", ...(c.address ? { line: [c.address], text: c.address } : {}), ...(c.city ? { city: c.city } : {}), country: "ID" }] }
-      : {}),
+    ...(line || city ? { address: [{ use: "home", ...(line ? { line: [line], text: line } : {}), ...(city ? { city } : {}), country: "ID" }] } : {}),
     communication: [{ language: { coding: [{ system: "urn:ietf:bcp:47", code: c.preferredLocale === "en" ? "en" : "id" }] }, preferred: true }],
   };
 }
 
 async function identifiersOf(db: Database, ids: string[]) {
-  if (ids.length === 0) return new Map<string, { system: string; value: string }[]>();
+  if (ids.length === 0) return new Map<string, IdentifierRow[]>();
   const rows = await db
-    .select({ contactId: contactIdentifiers.contactId, system: contactIdentifiers.system, value: contactIdentifiers.value })
+    .select({ contactId: contactIdentifiers.contactId, system: contactIdentifiers.system, value: contactIdentifiers.value, createdAt: contactIdentifiers.createdAt })
     .from(contactIdentifiers)
     .where(and(inArray(contactIdentifiers.contactId, ids), inArray(contactIdentifiers.system, ["nik", "bpjs"])))
     // NIK first: the identifier SATUSEHAT matches patients by
     .orderBy(desc(contactIdentifiers.system));
-  const out = new Map<string, { system: string; value: string }[]>();
+  const out = new Map<string, IdentifierRow[]>();
   for (const r of rows) out.set(r.contactId, [...(out.get(r.contactId) ?? []), r]);
   return out;
 }
@@ -90,10 +100,13 @@ function identifierCondition(raw: string): SQL {
     and ci.system in ${sql.raw(`(${systems.map((s) => `'${s}'`).join(",")})`)} and ci.value = ${code.replace(/\s/g, "")})`;
 }
 
-function conditions(params: FhirSearch["params"]): SQL[] {
-  const where: SQL[] = [isNull(contacts.mergedIntoId)];
+/** Who may be served as a Patient: a condition on the contact id (purpose limitation, see hospitalRelationship). */
+export type PatientRelationship = (contactId: SQL) => SQL;
+
+function conditions(params: FhirSearch["params"], isPatient: PatientRelationship): SQL[] {
+  const where: SQL[] = [isNull(contacts.mergedIntoId), isPatient(sql`${contacts.id}`)];
   for (const raw of params._id ?? []) {
-    const ids = orValues(raw).filter((v) => uuidPattern.test(v));
+    const ids = orValues(raw).filter((v) => isUuid(v));
     where.push(ids.length ? inArray(contacts.id, ids) : sql`false`);
   }
   for (const raw of params.identifier ?? []) where.push(anyOf(orValues(raw), identifierCondition) ?? sql`false`);
@@ -106,7 +119,7 @@ function conditions(params: FhirSearch["params"]): SQL[] {
     if (c) where.push(c);
   }
   for (const raw of params.gender ?? []) {
-    const values = orValues(raw).filter((v) => v === "female" || v === "male");
+    const values = codeValues("gender", raw, genderCodes, genderSystem).filter((v) => v === "female" || v === "male");
     where.push(values.length ? inArray(contacts.gender, values as ("female" | "male")[]) : sql`false`);
   }
   for (const raw of params.birthdate ?? []) {
@@ -115,15 +128,15 @@ function conditions(params: FhirSearch["params"]): SQL[] {
   return where;
 }
 
-async function readPatient(id: string, ctx: FhirContext) {
-  if (!isFhirId(id) || !uuidPattern.test(id)) return null;
-  const [row] = await ctx.db.select(columns).from(contacts).where(and(eq(contacts.id, id), isNull(contacts.mergedIntoId)));
+async function readPatient(id: string, ctx: FhirContext, isPatient: PatientRelationship) {
+  if (!isFhirId(id) || !isUuid(id)) return null;
+  const [row] = await ctx.db.select(columns).from(contacts).where(and(eq(contacts.id, id), isNull(contacts.mergedIntoId), isPatient(sql`${contacts.id}`)));
   if (!row) return null;
   return toPatient(row, (await identifiersOf(ctx.db, [row.id])).get(row.id) ?? []);
 }
 
-async function searchPatients(query: FhirSearch, ctx: FhirContext) {
-  const where = and(...conditions(query.params));
+async function searchPatients(query: FhirSearch, ctx: FhirContext, isPatient: PatientRelationship) {
+  const where = and(...conditions(query.params, isPatient));
   const [[{ total }], rows] = await Promise.all([
     ctx.db.select({ total: count() }).from(contacts).where(where),
     ctx.db.select(columns).from(contacts).where(where).orderBy(asc(contacts.fullName), asc(contacts.id)).limit(query.count).offset(query.offset),
@@ -135,15 +148,18 @@ async function searchPatients(query: FhirSearch, ctx: FhirContext) {
   return { total: Number(total), resources: rows.map((r) => toPatient(r, ids.get(r.id) ?? [])) };
 }
 
-/** The core's Patient provider. */
-export const patientProvider: FhirResourceProvider = {
+/**
+ * The core's Patient provider: only contacts with a hospital relationship (`isPatient`), so a
+ * retail shopper is never served as a Patient, by read or by search.
+ */
+export const patientProvider = (isPatient: PatientRelationship): FhirResourceProvider => ({
   searchParams: [
     { name: "_id", type: "token", documentation: "Logical id" },
     { name: "identifier", type: "token", documentation: `NIK (${identifierSystemUris.nik}|<16 digits>) or BPJS card number (${identifierSystemUris.bpjs}|<13 digits>)` },
     { name: "name", type: "string", documentation: "Name or a word of it starts with the value (case-insensitive)" },
-    { name: "gender", type: "token" },
+    { name: "gender", type: "token", documentation: "male, female, other, unknown (other and unknown match nobody: not recorded here)" },
     { name: "birthdate", type: "date" },
   ],
-  read: readPatient,
-  search: searchPatients,
-};
+  read: (id, ctx) => readPatient(id, ctx, isPatient),
+  search: (query, ctx) => searchPatients(query, ctx, isPatient),
+});

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatRupiah } from "./format.ts";
+import { formatDateTime, formatNumber, formatRupiah } from "./format.ts";
 import { formatPhone, normalizePhone } from "./phone.ts";
 
 describe("formatters", () => {
   it("formats integer Rupiah per language", () => {
     expect(formatRupiah(1500, "id").replace(/\s/g, " ")).toBe("Rp 1.500");
-    // en-ID: English words, Indonesian number conventions
-    expect(formatRupiah(1250000, "en").replace(/\s/g, " ")).toBe("Rp 1.250.000");
+    // the glossary: "Rp 1.250.000" in Indonesian, "IDR 1,250,000" in English
+    expect(formatRupiah(1250000, "en").replace(/\s/g, " ")).toBe("IDR 1,250,000");
+  });
+
+  it("groups thousands with '.' in Indonesian and ',' in English", () => {
+    expect(formatNumber(1634, "id")).toBe("1.634");
+    expect(formatNumber(1634, "en")).toBe("1,634");
+    expect(formatNumber(1634.5, "id")).toBe("1.634,5");
+    expect(formatNumber(1634.5, "en")).toBe("1,634.5");
   });
 
   it("shows times in the branch zone with its abbreviation", () => {

@@ -1,3 +1,4 @@
+import { defaultTimeZone, parseLocalDateTime } from "../time/local-time.ts";
 import { z } from "../validation/validation.ts";
 
 /** Channels staff log by hand; messages, tickets, surveys and portal activity arrive on their own. */
@@ -24,6 +25,7 @@ export const logInteractionSchema = z.object({
       z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "validation.date")
+        .refine((v) => parseLocalDateTime(v, defaultTimeZone) !== null, "validation.date")
         .nullable(),
     ),
 });

@@ -1,22 +1,15 @@
 // Staff log a touchpoint by hand (a call, a visit at the counter, a WhatsApp chat, an e-mail, a note).
 import { eq } from "drizzle-orm";
+import { isUuid } from "../validation/ids.ts";
 import type { Database } from "../../../db/client.ts";
 import { branches, contacts } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
-import { defaultTimeZone, type TimeZone } from "../i18n/format.ts";
+import { defaultTimeZone, parseLocalDateTime } from "../time/local-time.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { LogInteractionInput } from "./interaction-forms.ts";
 import { recordInteraction } from "./interactions.server.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
-
-// Indonesia keeps no daylight saving time: each zone is a fixed offset
-const offsets: Record<TimeZone, string> = { "Asia/Jakarta": "+07:00", "Asia/Makassar": "+08:00", "Asia/Jayapura": "+09:00" };
-
-/** `2026-11-24T10:30` on a clock in `timeZone` -> the instant. */
-export function wallClockToDate(value: string, timeZone: TimeZone) {
-  return new Date(`${value}:00${offsets[timeZone]}`);
-}
 
 export type LogInteractionError = "notFound" | "future";
 
@@ -27,7 +20,7 @@ export async function logInteraction(
   input: Omit<LogInteractionInput, "intent">,
   options: { now?: Date } = {},
 ): Promise<{ ok: true; id: string } | { ok: false; error: LogInteractionError }> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(contactId)) return { ok: false, error: "notFound" };
+  if (!isUuid(contactId)) return { ok: false, error: "notFound" };
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
     const [contact] = await tx
@@ -37,9 +30,9 @@ export async function logInteraction(
       .where(eq(contacts.id, contactId));
     if (!contact || contact.mergedIntoId) return { ok: false as const, error: "notFound" as const };
     // the form shows the contact's branch clock, as the timeline does
-    const occurredAt = input.occurredAt ? wallClockToDate(input.occurredAt, contact.timeZone ?? defaultTimeZone) : now;
+    const occurredAt = input.occurredAt ? parseLocalDateTime(input.occurredAt, contact.timeZone ?? defaultTimeZone) : now;
     // a few minutes of clock skew between the browser and us is fine; tomorrow is not
-    if (Number.isNaN(occurredAt.getTime()) || occurredAt.getTime() > now.getTime() + 5 * 60_000) {
+    if (!occurredAt || occurredAt.getTime() > now.getTime() + 5 * 60_000) {
       return { ok: false as const, error: "future" as const };
     }
     const id = await recordInteraction(tx, {

@@ -72,18 +72,29 @@ const MAX_DRAIN_RUNS = 10_000;
 
 export function createJobQueue(
   handle: DatabaseHandle,
-  options: { logger: Logger; pollingIntervalSeconds?: number; workers?: boolean },
+  options: {
+    logger: Logger;
+    pollingIntervalSeconds?: number;
+    workers?: boolean;
+    /** How often pg-boss looks at the cron schedules (1–45 s, default 30); tests shorten it. */
+    cronCheckSeconds?: number;
+  },
 ): JobQueue {
   const logger = options.logger.child({ module: "jobs" });
   const pollingSeconds = options.pollingIntervalSeconds ?? 2;
   const workers = options.workers !== false;
 
   // Without workers this process only sends and drains: no maintenance or cron timers in it.
-  const common = {
+  // With several workers on one PostgreSQL each cron job still runs once per due time (ADR 024):
+  // pg-boss lets one instance per check interval claim the schedules (a timestamp it sets with
+  // a conditional UPDATE), sends each due job under a one-minute singleton key, and fetches with
+  // SKIP LOCKED, so one job goes to one worker.
+  const common = withoutUndefined({
     schedule: workers,
     supervise: workers,
     cronWorkerIntervalSeconds: Math.min(5, Math.max(1, Math.round(pollingSeconds))),
-  };
+    cronMonitorIntervalSeconds: options.cronCheckSeconds,
+  });
   function createBoss(config: PgBoss.ConstructorOptions): PgBoss {
     let instance: PgBoss;
     if (handle.kind === "pglite") {
@@ -144,6 +155,19 @@ export function createJobQueue(
       // the cron was removed from the definition: stop sending it
       await instance.unschedule(definition.name);
     }
+  }
+
+  /**
+   * Processes starting together on one PostgreSQL create the same queues: pg-boss's create_queue
+   * (a partition and its foreign key) deadlocks when two run at once, so they take turns under an
+   * advisory lock held by a transaction of ours. PGlite has one process and one connection.
+   */
+  async function oneProcessAtATime(work: () => Promise<void>) {
+    if (handle.kind === "pglite") return work();
+    await handle.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('nusa-crm.jobs.prepare-queues', 0))`);
+      await work();
+    });
   }
 
   /**
@@ -282,11 +306,13 @@ export function createJobQueue(
         const setup = workers ? createBoss({ schedule: false, supervise: false }) : boss;
         try {
           await setup.start();
-          const { existing, scheduled } = await listExisting(setup);
-          // definitions added while this runs are visited too (Map iteration includes them)
-          for (const definition of definitions.values()) {
-            await prepareQueue(setup, definition, existing, scheduled);
-          }
+          await oneProcessAtATime(async () => {
+            const { existing, scheduled } = await listExisting(setup);
+            // definitions added while this runs are visited too (Map iteration includes them)
+            for (const definition of definitions.values()) {
+              await prepareQueue(setup, definition, existing, scheduled);
+            }
+          });
         } finally {
           if (setup !== boss) await setup.stop({ graceful: false, close: true });
         }

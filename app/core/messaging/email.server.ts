@@ -9,6 +9,7 @@ import { NoticeEmail, type NoticeEmailProps } from "../../../emails/notice-email
 import { fixedT } from "../i18n/i18n.server.ts";
 import type { Language } from "../i18n/languages.ts";
 import type { Logger } from "../logging/logger.server.ts";
+import { consentStillGiven } from "./send-time-consent.server.ts";
 
 /** Core e-mails: template name -> key prefix in the `emails` namespace. */
 export const actionEmails = {
@@ -53,6 +54,11 @@ export const noticeEmails = {
   "tasks.assigned": "tasks.assigned",
   "tasks.reminder": "tasks.reminder",
   "surveys.request": "surveys.request",
+  "privacy.decision.approved": "privacyDesk.decision.approved",
+  "privacy.decision.partially_approved": "privacyDesk.decision.partially_approved",
+  "privacy.decision.rejected": "privacyDesk.decision.rejected",
+  "privacy.escalated": "privacyDesk.escalated",
+  "privacy.breach": "privacyDesk.breach",
 } as const;
 export type NoticeEmailTemplate = keyof typeof noticeEmails;
 
@@ -74,7 +80,7 @@ export async function renderNoticeEmail(
 export const sendMessageQueue = "core.messaging.send";
 
 export interface JobSender {
-  send(name: string, data: Record<string, unknown>, options?: { db?: Database }): Promise<unknown>;
+  send(name: string, data: Record<string, unknown>, options?: { db?: Database; startAfter?: Date | number }): Promise<unknown>;
 }
 
 /**
@@ -84,7 +90,18 @@ export interface JobSender {
 export async function queueEmail(
   db: Database,
   jobs: JobSender,
-  input: { to: string; template: string; language: Language; email: RenderedEmail; userId?: string; contactId?: string },
+  input: {
+    to: string;
+    template: string;
+    language: Language;
+    email: RenderedEmail;
+    userId?: string;
+    contactId?: string;
+    headers?: Record<string, string>;
+    purpose?: string;
+    /** Clear the address and body once sent (see messages.forgetAfterSend). */
+    forgetAfterSend?: boolean;
+  },
 ) {
   const [row] = await db
     .insert(messages)
@@ -100,6 +117,9 @@ export async function queueEmail(
       bodyText: stripNul(input.email.text),
       userId: input.userId ?? null,
       contactId: input.contactId ?? null,
+      headers: input.headers ?? null,
+      purpose: input.purpose ?? null,
+      forgetAfterSend: input.forgetAfterSend ?? false,
     })
     .returning({ id: messages.id });
   await jobs.send(sendMessageQueue, { messageId: row.id }, { db });
@@ -109,7 +129,16 @@ export async function queueEmail(
 export interface EmailTransport {
   /** "smtp", or "devmail" when no SMTP server is configured (kept for the dev mailbox). */
   name: "smtp" | "devmail";
-  send(mail: { from: string; to: string; subject: string; html: string; text: string }): Promise<{ messageId: string | null }>;
+  /** `headers`: extra header lines, e.g. List-Unsubscribe (RFC 8058); `attachments`: files, or images shown inline by `cid`. */
+  send(mail: { from: string; to: string; subject: string; html: string; text: string; headers?: Record<string, string>; attachments?: EmailAttachment[] }): Promise<{ messageId: string | null }>;
+}
+
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+  /** Content id: the HTML shows it as `<img src="cid:…">` (inline), else it is a plain attachment. */
+  cid?: string;
 }
 
 export function createEmailTransport(smtpUrl: string | undefined): EmailTransport {
@@ -127,9 +156,10 @@ export function createEmailTransport(smtpUrl: string | undefined): EmailTranspor
 /** Delivers one outbox e-mail; throws so the queue retries with backoff. */
 export const emailMaxAttempts = 6;
 
-export async function deliverEmail(db: Database, transport: EmailTransport, from: string, messageId: string, logger: Logger) {
+export async function deliverEmail(db: Database, transport: EmailTransport, from: string, messageId: string, logger: Logger, appOrigin = "") {
   const [message] = await db.select().from(messages).where(eq(messages.id, messageId));
   if (!message || message.channel !== "email" || message.status !== "queued") return;
+  if (!(await consentStillGiven(db, message))) return;
   try {
     const result = await transport.send({
       from,
@@ -137,23 +167,31 @@ export async function deliverEmail(db: Database, transport: EmailTransport, from
       subject: message.subject ?? "",
       html: message.bodyHtml ?? "",
       text: message.bodyText ?? "",
+      headers: message.headers ? Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v.replaceAll("{origin}", appOrigin)])) : undefined,
     });
     await db
       .update(messages)
-      .set({ status: "sent", sentAt: new Date(), provider: transport.name, providerMessageId: result.messageId, attempts: sql`${messages.attempts} + 1`, lastError: null })
+      .set({ status: "sent", sentAt: new Date(), provider: transport.name, providerMessageId: result.messageId, attempts: sql`${messages.attempts} + 1`, lastError: null, ...forgotten(message) })
       .where(eq(messages.id, messageId));
   } catch (error) {
     logger.warn({ err: error, messageId }, "email delivery failed; will retry");
+    const failed = message.attempts + 1 >= emailMaxAttempts;
     await db
       .update(messages)
       .set({
         attempts: sql`${messages.attempts} + 1`,
-        status: message.attempts + 1 >= emailMaxAttempts ? "failed" : "queued",
+        status: failed ? "failed" : "queued",
         lastError: String((error as Error).message ?? error).slice(0, 500),
+        ...(failed ? forgotten(message) : {}),
       })
       .where(eq(messages.id, messageId));
     throw error;
   }
+}
+
+/** A message marked forgetAfterSend keeps only its template, subject and outcome. */
+function forgotten(message: { forgetAfterSend: boolean }) {
+  return message.forgetAfterSend ? { recipient: "—", bodyHtml: null, bodyText: null, params: {} } : {};
 }
 
 function stripNul(text: string) {

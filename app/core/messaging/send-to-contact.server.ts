@@ -14,9 +14,18 @@ import type { Language } from "../i18n/languages.ts";
 import { recordInteraction } from "../interactions/interactions.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import { queueEmail, type JobSender } from "./email.server.ts";
-import { isWhatsAppConfigured, readWhatsAppSettings, templateMappingFor, whatsappRecipient, whatsappSendQueue } from "./whatsapp.server.ts";
+import { unsubscribeHeaders } from "./unsubscribe.server.ts";
+import { isWhatsAppConfigured, missingTemplateParams, readWhatsAppSettings, templateMappingFor, whatsappRecipient, whatsappSendQueue } from "./whatsapp.server.ts";
 
-export type SkipReason = "contact_not_found" | "blacklisted" | "opted_out" | "no_consent" | "consent_withdrawn" | "no_channel";
+export type SkipReason =
+  | "contact_not_found"
+  | "blacklisted"
+  | "opted_out"
+  | "no_consent"
+  | "consent_withdrawn"
+  | "no_channel"
+  /** WhatsApp was the channel but a parameter of the mapped template is empty (Meta refuses `""`); audited with the names. */
+  | "template_params_missing";
 
 export type SendToContactResult =
   | { status: "queued"; channel: "whatsapp" | "email"; messageId: string; contactId: string }
@@ -103,12 +112,12 @@ export async function sendToContact(db: Database, jobs: JobSender, input: SendTo
   return db.transaction(async (tx) => {
     const contact = await survivingContact(tx, input.contactId);
     if (!contact) return { status: "skipped" as const, reason: "contact_not_found" as const, contactId: null };
-    const skip = async (reason: SkipReason) => {
+    const skip = async (reason: SkipReason, extra: Record<string, unknown> = {}) => {
       await audit(tx, input.actor ?? { kind: "system" }, {
         action: "message.skipped",
         entityType: "contact",
         entityId: contact.id,
-        data: { template: input.template, purpose: input.purpose, reason },
+        data: { template: input.template, purpose: input.purpose, reason, ...extra },
       });
       return { status: "skipped" as const, reason, contactId: contact.id };
     };
@@ -130,6 +139,8 @@ export async function sendToContact(db: Database, jobs: JobSender, input: SendTo
     let messageId: string;
     let channel: "whatsapp" | "email";
     let text: { subject: string; body: string };
+    const missingParams = useWhatsApp ? missingTemplateParams(mapping!, params) : [];
+    if (missingParams.length) return skip("template_params_missing", { missingParams });
     if (useWhatsApp) {
       channel = "whatsapp";
       text = renderTemplateText(input.template, language, params);
@@ -144,6 +155,7 @@ export async function sendToContact(db: Database, jobs: JobSender, input: SendTo
           bodyText: text.body,
           params,
           contactId: contact.id,
+          purpose: input.purpose,
         })
         .returning({ id: messages.id });
       messageId = row.id;
@@ -152,7 +164,9 @@ export async function sendToContact(db: Database, jobs: JobSender, input: SendTo
       channel = "email";
       const email = await renderEmail(input.template, language, params, input.purpose);
       text = email;
-      messageId = await queueEmail(tx, jobs, { to: contact.email, template: input.template, language, email, contactId: contact.id });
+      // marketing mail carries a one-click unsubscribe (RFC 8058) that withdraws this consent
+      const headers = input.purpose === "marketing" ? await unsubscribeHeaders(tx, contact.id) : undefined;
+      messageId = await queueEmail(tx, jobs, { to: contact.email, template: input.template, language, email, contactId: contact.id, headers, purpose: input.purpose });
       await tx.update(messages).set({ params }).where(eq(messages.id, messageId));
     } else {
       return skip("no_channel");

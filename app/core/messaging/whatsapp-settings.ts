@@ -64,11 +64,14 @@ export const whatsappSettingsFormSchema = z
       .string()
       .trim()
       .regex(/^v\d{1,3}\.\d{1,3}$/, "staff:messaging.errors.apiVersion"),
+    // optional: the webhook's app secret and verify token can be saved before the number is known
     phoneNumberId: z
       .string()
       .trim()
       .max(40)
-      .regex(/^\d*$/, "staff:messaging.errors.phoneNumberId"),
+      .regex(/^\d*$/, "staff:messaging.errors.phoneNumberId")
+      .optional()
+      .transform((v) => v ?? ""),
     accessToken: optionalSecret,
     appSecret: optionalSecret,
     verifyToken: optionalSecret,

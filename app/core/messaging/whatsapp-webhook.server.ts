@@ -4,17 +4,14 @@
 import crypto from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { contacts, interactions, messages } from "../../../db/schema/index.ts";
+import { contacts, interactions, messages, whatsappMedia } from "../../../db/schema/index.ts";
+import { normalizePhone } from "../i18n/phone.ts";
 import { recordInteraction } from "../interactions/interactions.server.ts";
 import { z } from "../validation/validation.ts";
 import { whatsappReceivedEvent, type WhatsAppReceivedV1 } from "./whatsapp-inbound.ts";
-import { readWhatsAppSettings } from "./whatsapp.server.ts";
+import type { JobSender } from "./email.server.ts";
+import { ecosystemLimitCode, readWhatsAppSettings, requeueHeldBack } from "./whatsapp.server.ts";
 
-declare module "../events/event-bus.server.ts" {
-  interface EventMap {
-    "core.whatsapp.received": WhatsAppReceivedV1;
-  }
-}
 
 /** Meta sends small JSON documents; anything larger is not theirs. */
 export const maxWebhookBytes = 1024 * 1024;
@@ -76,9 +73,23 @@ const trackedStatuses = ["sent", "delivered", "read", "failed"] as const;
 type TrackedStatus = (typeof trackedStatuses)[number];
 const rank: Record<TrackedStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
 
+/** The media object of an image, video, audio, document or sticker message. */
+const mediaSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    mime_type: z.string().max(200).optional(),
+    sha256: z.string().max(200).optional(),
+    caption: z.string().max(4096).optional(),
+    filename: z.string().max(500).optional(),
+  })
+  .passthrough();
+export const mediaTypes = ["image", "video", "audio", "document", "sticker"] as const;
+export type MediaType = (typeof mediaTypes)[number];
+
 /** One inbound message as the Cloud API posts it (the kinds we read; others keep type and id). */
 const inboundSchema = z.object({
-  from: z.string().regex(/^\d{6,15}$/),
+  // Meta sends the wa_id (digits, country code first); a "+" or separators are tolerated
+  from: z.string().regex(/^\+?[\d\s-]{6,24}$/),
   id: z.string().min(1).max(200),
   timestamp: z.union([z.string(), z.number()]).optional(),
   type: z.string().max(40),
@@ -93,12 +104,19 @@ const inboundSchema = z.object({
     .passthrough()
     .optional(),
   context: z.object({ id: z.string().optional(), from: z.string().optional() }).passthrough().optional(),
+  image: mediaSchema.optional(),
+  video: mediaSchema.optional(),
+  audio: mediaSchema.optional(),
+  document: mediaSchema.optional(),
+  sticker: mediaSchema.optional(),
 });
 type Inbound = z.infer<typeof inboundSchema>;
 
 /** How the webhook announces inbound messages: the app's event bus (records in the caller's transaction). */
 export interface WebhookOptions {
-  emit?: (db: Database, name: string, payload: Record<string, unknown>) => Promise<number>;
+  emit?: (db: Database, event: typeof whatsappReceivedEvent, payload: WhatsAppReceivedV1) => Promise<number>;
+  /** The job queue, to re-send later a message Meta held back with 131049; without it such a message fails. */
+  jobs?: Pick<JobSender, "send">;
 }
 
 export type WebhookOutcome = { status: 200; updated: number; received: number } | { status: 400 | 401 };
@@ -129,7 +147,7 @@ export async function handleWhatsAppWebhook(db: Database, rawBody: Uint8Array, s
     .sort((a, b) => rank[a.status as TrackedStatus] - rank[b.status as TrackedStatus]);
   let updated = 0;
   for (const update of updates) {
-    updated += await applyStatus(db, update.id, update.status as TrackedStatus, update);
+    updated += await applyStatus(db, update.id, update.status as TrackedStatus, update, options);
   }
   const inbound = parsed.data.entry
     .flatMap((entry) => entry.changes)
@@ -160,14 +178,12 @@ async function recordInbound(db: Database, message: Inbound, options: WebhookOpt
       .where(and(eq(interactions.sourceType, inboundSource), eq(interactions.sourceId, message.id)))
       .limit(1);
     if (seen) return false;
-    const [contact] = await tx
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(and(eq(contacts.phone, `+${message.from}`), sql`${contacts.mergedIntoId} is null`))
-      .orderBy(sql`${contacts.updatedAt} desc`)
-      .limit(1);
+    const contact = await contactByPhone(tx, message.from);
     if (!contact) return false;
-    const text = message.text?.body ?? message.button?.text ?? message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title ?? null;
+    const mediaType = (mediaTypes as readonly string[]).includes(message.type) ? (message.type as MediaType) : null;
+    const media = mediaType ? (message[mediaType] ?? null) : null;
+    const text =
+      message.text?.body ?? message.button?.text ?? message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title ?? media?.caption ?? null;
     const buttonPayload = message.button?.payload ?? message.interactive?.button_reply?.id ?? message.interactive?.list_reply?.id ?? null;
     const seconds = Number(message.timestamp);
     const sentAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
@@ -189,6 +205,19 @@ async function recordInbound(db: Database, message: Inbound, options: WebhookOpt
       sourceType: inboundSource,
       sourceId: message.id,
     });
+    if (mediaType && media) {
+      await tx.insert(whatsappMedia).values({
+        interactionId,
+        contactId: contact.id,
+        wamid: message.id,
+        type: mediaType,
+        mediaId: media.id,
+        mimeType: media.mime_type ?? null,
+        sha256: media.sha256 ?? null,
+        filename: media.filename ?? null,
+        caption: media.caption ?? null,
+      });
+    }
     const payload: WhatsAppReceivedV1 = {
       version: 1,
       contactId: contact.id,
@@ -200,20 +229,54 @@ async function recordInbound(db: Database, message: Inbound, options: WebhookOpt
       contextWamid,
       contextMessageId: replied?.id ?? null,
       sentAt: sentAt.toISOString(),
+      media: media ? { id: media.id, mimeType: media.mime_type ?? null, caption: media.caption ?? null, filename: media.filename ?? null } : null,
     };
-    if (options.emit) await options.emit(tx, whatsappReceivedEvent, { ...payload });
+    if (options.emit) await options.emit(tx, whatsappReceivedEvent, payload);
     return true;
   });
 }
 
+/**
+ * The live contact with this number, numbers compared in one normal form: E.164 (`+62812…`) by
+ * app/core/i18n/phone.ts. Contacts are saved in E.164; older or imported rows written as `0812…`,
+ * `62812…` or `+62 812-…` match too, through the same normal form computed in SQL.
+ */
+export async function contactByPhone(db: Database, number: string) {
+  const digits = number.replace(/\D/g, "");
+  const e164 = normalizePhone(`+${digits}`) ?? `+${digits}`;
+  const live = sql`${contacts.mergedIntoId} is null`;
+  const [exact] = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(eq(contacts.phone, e164), live))
+    .orderBy(sql`${contacts.updatedAt} desc`)
+    .limit(1);
+  if (exact) return exact;
+  const stored = sql`regexp_replace(${contacts.phone}, '[^0-9]', '', 'g')`;
+  const normalForm = sql`'+' || case when ${stored} like '0%' then '62' || substr(${stored}, 2) else ${stored} end`;
+  const [loose] = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(sql`${contacts.phone} is not null`, sql`${normalForm} = ${e164}`, live))
+    .orderBy(sql`${contacts.updatedAt} desc`)
+    .limit(1);
+  return loose ?? null;
+}
+
 const currentRank = sql`case ${messages.status} when 'queued' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end`;
 
-async function applyStatus(db: Database, wamid: string, status: TrackedStatus, update: z.infer<typeof statusSchema>) {
+async function applyStatus(db: Database, wamid: string, status: TrackedStatus, update: z.infer<typeof statusSchema>, options: WebhookOptions) {
   const at = update.timestamp ? new Date(Number(update.timestamp) * 1000) : new Date();
   const where = and(eq(messages.channel, "whatsapp"), eq(messages.providerMessageId, wamid));
   if (status === "failed") {
     const error = update.errors?.[0];
-    const kind = error?.code === 131026 ? "undeliverable" : error?.code === 131047 ? "outside_window" : "rejected";
+    if (error?.code === ecosystemLimitCode && options.jobs) {
+      const jobs = options.jobs;
+      const [row] = await db.select({ id: messages.id }).from(messages).where(and(where, inArray(messages.status, ["queued", "sent"])));
+      const detail = [error.code, error.title ?? error.message].filter((v) => v !== undefined).join(" ");
+      if (row && (await db.transaction((tx) => requeueHeldBack(tx, row.id, detail, jobs)))) return 1;
+    }
+    const kind = error?.code === 131026 ? "undeliverable" : error?.code === 131047 ? "outside_window" : error?.code === ecosystemLimitCode ? "ecosystem_limited" : "rejected";
     const detail = [error?.code, error?.title ?? error?.message].filter((v) => v !== undefined).join(" ");
     const rows = await db
       .update(messages)

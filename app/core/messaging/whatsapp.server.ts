@@ -2,10 +2,11 @@
 // template message with retries. The API's documented error codes decide between "try again
 // later" (the job throws, pg-boss retries with backoff) and "this will never work" (the message is
 // marked failed and the job completes).
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { appSettings, messages } from "../../../db/schema/index.ts";
 import type { Logger } from "../logging/logger.server.ts";
+import type { JobSender } from "./email.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import { readSetting, writeSetting } from "../settings/app-settings.server.ts";
 import {
@@ -16,6 +17,7 @@ import {
   type WhatsAppSettings,
   type WhatsAppSettingsForm,
 } from "./whatsapp-settings.ts";
+import { consentStillGiven } from "./send-time-consent.server.ts";
 
 export const whatsappSendQueue = "core.messaging.whatsapp";
 /** First try plus retries; with a 30 s base and doubling, the last try is about an hour later. */
@@ -107,9 +109,18 @@ export type WhatsAppErrorKind =
   | "server"
   | "network"
   | "not_configured"
-  | "no_template";
+  | "no_template"
+  /** 131049: Meta held the message back "to maintain healthy ecosystem engagement"; its docs say to retry later. */
+  | "ecosystem_limited"
+  /** A mapped template's parameter is empty: Meta refuses `""`, so it is never sent. */
+  | "params_missing";
 
-export const retryableWhatsAppErrors: ReadonlySet<WhatsAppErrorKind> = new Set(["rate_limited", "server", "network"]);
+export const retryableWhatsAppErrors: ReadonlySet<WhatsAppErrorKind> = new Set(["rate_limited", "server", "network", "ecosystem_limited"]);
+
+/** Cloud API error code 131049 (per-user marketing limit): not final, retried later. */
+export const ecosystemLimitCode = 131049;
+/** How long to wait before re-sending a message Meta held back with 131049 (its docs: wait before retrying). */
+export const ecosystemRetryDelaySeconds = 6 * 3600;
 
 const rateLimitCodes = new Set([130429, 131056, 131048, 80007, 4]);
 
@@ -134,6 +145,7 @@ export function classifyWhatsAppError(httpStatus: number, code: number | null): 
   if (code === 190 || httpStatus === 401) return "token_invalid";
   if (code === 131026) return "undeliverable";
   if (code === 131047) return "outside_window";
+  if (code === ecosystemLimitCode) return "ecosystem_limited";
   if (httpStatus >= 500) return "server";
   return "rejected";
 }
@@ -142,13 +154,21 @@ interface CloudApiError {
   error?: { message?: string; type?: string; code?: number; error_data?: { details?: string }; fbtrace_id?: string };
 }
 
-/** The body of `POST /{version}/{phone-number-id}/messages` for one template message. */
+/** The mapped template's parameters that have no value (missing, empty or only spaces): Meta refuses them. */
+export function missingTemplateParams(mapping: TemplateMapping, params: Record<string, unknown>) {
+  return mapping.params.filter((name) => {
+    const value = params[name];
+    return value === undefined || value === null || String(value).trim() === "";
+  });
+}
+
+/** The body of `POST /{version}/{phone-number-id}/messages` for one template message; throws `params_missing` rather than send an empty parameter. */
 export function templateMessageBody(to: string, mapping: TemplateMapping, params: Record<string, unknown>) {
+  const missing = missingTemplateParams(mapping, params);
+  if (missing.length) throw new WhatsAppSendError("params_missing", null, `empty template parameter(s): ${missing.join(", ")}`);
   const template: Record<string, unknown> = { name: mapping.name, language: { code: mapping.language } };
   if (mapping.params.length) {
-    template.components = [
-      { type: "body", parameters: mapping.params.map((name) => ({ type: "text", text: String(params[name] ?? "") })) },
-    ];
+    template.components = [{ type: "body", parameters: mapping.params.map((name) => ({ type: "text", text: String(params[name]).trim() })) }];
   }
   return { messaging_product: "whatsapp", recipient_type: "individual", to, type: "template", template };
 }
@@ -160,12 +180,13 @@ export async function sendWhatsAppTemplate(
   options: { timeoutMs?: number } = {},
 ): Promise<string> {
   const url = `${settings.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(settings.apiVersion)}/${encodeURIComponent(settings.phoneNumberId)}/messages`;
+  const body = JSON.stringify(templateMessageBody(input.to, input.mapping, input.params));
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
       headers: { Authorization: `Bearer ${settings.accessToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify(templateMessageBody(input.to, input.mapping, input.params)),
+      body,
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (error) {
@@ -201,9 +222,10 @@ export function whatsappRecipient(e164: string) {
  * errors that may pass: rate limits, server errors, network trouble. Anything else fails the
  * message for good, with the reason in last_error.
  */
-export async function deliverWhatsApp(db: Database, messageId: string, logger: Logger) {
+export async function deliverWhatsApp(db: Database, messageId: string, logger: Logger, jobs?: JobSender) {
   const [message] = await db.select().from(messages).where(eq(messages.id, messageId));
   if (!message || message.channel !== "whatsapp" || message.status !== "queued") return;
+  if (!(await consentStillGiven(db, message))) return;
   const settings = await readWhatsAppSettings(db);
   try {
     if (!isWhatsAppConfigured(settings)) throw new WhatsAppSendError("not_configured", null, "WhatsApp is switched off or has no phone-number id or token");
@@ -227,8 +249,28 @@ export async function deliverWhatsApp(db: Database, messageId: string, logger: L
     if (failure.kind === "token_invalid" || failure.kind === "not_configured") {
       logger.warn({ messageId, kind: failure.kind }, "WhatsApp refused our credentials; an admin must fix Settings → Messaging");
     }
+    // 131049 passes in hours, not seconds: a fresh job later rather than the queue's quick backoff
+    if (retry && failure.kind === "ecosystem_limited" && jobs) {
+      await jobs.send(whatsappSendQueue, { messageId }, { db, startAfter: ecosystemRetryDelaySeconds });
+      return;
+    }
     if (retry) throw failure;
   }
+}
+
+/**
+ * A status webhook said Meta held an accepted message back with 131049: it is queued again and
+ * re-sent later (a new wamid), unless it has used all its attempts. True when it was re-queued.
+ */
+export async function requeueHeldBack(db: Database, messageId: string, detail: string, jobs: Pick<JobSender, "send">) {
+  const rows = await db
+    .update(messages)
+    .set({ status: "queued", lastError: `[ecosystem_limited] ${detail}`.slice(0, 500), attempts: sql`${messages.attempts} + 1` })
+    .where(and(eq(messages.id, messageId), inArray(messages.status, ["queued", "sent"]), sql`${messages.attempts} + 1 < ${whatsappMaxAttempts}`))
+    .returning({ id: messages.id });
+  if (rows.length === 0) return false;
+  await jobs.send(whatsappSendQueue, { messageId }, { db, startAfter: ecosystemRetryDelaySeconds });
+  return true;
 }
 
 /** The newest send that failed on our credentials, if newer than the last settings change. */
@@ -247,4 +289,49 @@ export async function latestCredentialFailure(db: Database, since: Date | null) 
     .orderBy(desc(messages.createdAt))
     .limit(1);
   return row ?? null;
+}
+
+// ---- inbound media ---------------------------------------------------------------------------
+
+export class WhatsAppMediaError extends Error {
+  constructor(
+    readonly kind: "not_found" | "not_configured" | "gone" | "unavailable",
+    detail: string,
+  ) {
+    super(`[${kind}] ${detail}`);
+    this.name = "WhatsAppMediaError";
+  }
+}
+
+/**
+ * A media file a contact sent, through the Cloud API: `GET /{version}/{media-id}` gives a short-lived
+ * URL, fetched with the same token. Meta keeps media about 30 days; after that the id is gone.
+ */
+export async function downloadWhatsAppMedia(settings: WhatsAppSettings, mediaId: string, options: { timeoutMs?: number } = {}) {
+  if (!settings.accessToken) throw new WhatsAppMediaError("not_configured", "no access token");
+  const auth = { Authorization: `Bearer ${settings.accessToken}` };
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 20_000);
+  const metaUrl = `${settings.baseUrl.replace(/\/+$/, "")}/${encodeURIComponent(settings.apiVersion)}/${encodeURIComponent(mediaId)}`;
+  let info: { url?: unknown; mime_type?: unknown };
+  try {
+    const res = await fetch(metaUrl, { headers: auth, signal });
+    if (res.status === 404 || res.status === 400) throw new WhatsAppMediaError("gone", `HTTP ${res.status}`);
+    if (!res.ok) throw new WhatsAppMediaError("unavailable", `HTTP ${res.status}`);
+    info = (await res.json()) as typeof info;
+  } catch (error) {
+    if (error instanceof WhatsAppMediaError) throw error;
+    throw new WhatsAppMediaError("unavailable", String((error as Error).message ?? error));
+  }
+  if (typeof info.url !== "string" || !/^https?:\/\//.test(info.url)) throw new WhatsAppMediaError("unavailable", "answer without a media url");
+  try {
+    const file = await fetch(info.url, { headers: auth, signal });
+    if (file.status === 404) throw new WhatsAppMediaError("gone", "HTTP 404");
+    if (!file.ok) throw new WhatsAppMediaError("unavailable", `HTTP ${file.status}`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const mimeType = typeof info.mime_type === "string" ? info.mime_type : (file.headers.get("Content-Type") ?? "application/octet-stream");
+    return { bytes, mimeType };
+  } catch (error) {
+    if (error instanceof WhatsAppMediaError) throw error;
+    throw new WhatsAppMediaError("unavailable", String((error as Error).message ?? error));
+  }
 }

@@ -17,6 +17,7 @@ const coreNav: Record<PluginNavEntry["portal"], CoreNavEntry[]> = {
     { to: "/staff", label: "staff:nav.dashboard", permission: "core.dashboard.read", end: true },
     { to: "/staff/contacts", label: "staff:nav.contacts", permission: "core.contact.read" },
     { to: "/staff/segments", label: "staff:nav.segments", permission: "core.segment.manage" },
+    { to: "/staff/analytics", label: "analytics:menu", permission: "core.scores.view" },
     { to: "/staff/tasks", label: "staff:nav.tasks", permission: "core.task.manage" },
     { to: "/staff/tickets", label: "staff:nav.tickets", permission: "core.ticket.read" },
     { to: "/staff/partners", label: "staff:nav.partners", permission: "core.partner.read" },
@@ -30,17 +31,28 @@ const coreNav: Record<PluginNavEntry["portal"], CoreNavEntry[]> = {
     { to: "/partner", label: "partner:nav.organisation", end: true },
     { to: "/partner/users", label: "partner:nav.users" },
     { to: "/partner/tickets", label: "partner:nav.tickets" },
+    { to: "/partner/reports", label: "reports:nav" },
   ],
 };
 
 const trailingNav: Record<PluginNavEntry["portal"], CoreNavEntry[]> = {
   staff: [
     { to: "/staff/surveys", label: "staff:nav.surveys", permission: "core.survey.read" },
+    { to: "/staff/reports/management", label: "reports:management.nav", permission: "core.report.read" },
+    { to: "/staff/reports/subscriptions", label: "reports:schedule.nav", permission: "core.report.schedule" },
     { to: "/staff/settings", label: "staff:nav.settings", permission: settingsPermissions },
+    { to: "/staff/privacy", label: "privacy:nav.desk", permission: ["core.privacy.manage", "core.privacyRequest.manage", "core.privacyIncident.manage"] },
+    { to: "/staff/audit", label: "privacy:nav.audit", permission: "core.audit.read" },
     { to: "/staff/mailbox", label: "staff:nav.mailbox", permission: "core.mailbox.read" },
   ],
-  portal: [{ to: "/portal/password", label: "portal:nav.password" }],
-  partner: [{ to: "/partner/password", label: "partner:nav.password" }],
+  portal: [
+    { to: "/portal/privacy", label: "privacy:nav.mine" },
+    { to: "/portal/password", label: "portal:nav.password" },
+  ],
+  partner: [
+    { to: "/partner/privacy", label: "privacy:nav.mine" },
+    { to: "/partner/password", label: "partner:nav.password" },
+  ],
 };
 
 /** A portal's navigation: core entries and enabled plugins' entries the user may see, translated. */

@@ -25,10 +25,38 @@ export const corePermissions = {
   "core.branch.manage": ["admin"],
   "core.plugin.manage": ["admin"],
   "core.audit.read": ["admin"],
+  // the data protection officer's desk: privacy requests, incidents, record of processing (UU PDP Art 53)
+  "core.privacy.manage": ["admin"],
+  // the request desk (identity checks, decisions, erasure) and the breach register, grantable apart
+  // to a data protection officer's role without the rest of the admin's rights
+  "core.privacyRequest.manage": ["admin"],
+  "core.privacyIncident.manage": ["admin"],
   "core.mailbox.read": ["admin"],
+  "core.report.read": ["admin", "manager", "agent", "marketing"],
+  /** Reports over every branch, even for staff who belong to one (management). */
+  "core.report.allBranches": ["admin"],
+  "core.report.export": ["admin", "manager", "marketing"],
+  /** Customer scores (RFM segment, p(alive), CLV, the at-risk list, the model check): profiling under UU PDP, so a permission of its own. */
+  "core.scores.view": ["admin", "manager", "agent", "marketing"],
+  /** Scheduled reports and KPI alerts by e-mail: the numbers leave the system, so like exports. */
+  "core.report.schedule": ["admin", "manager", "marketing"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CorePermission = keyof typeof corePermissions;
+
+/**
+ * Core permissions that read patient data (contacts hold patients' NIK, BPJS and record numbers;
+ * the audit log says who saw which record), export or erase personal data. Roles holding one need a
+ * second factor unless an admin decides otherwise (Settings → Security).
+ */
+export const coreSensitivePermissions: CorePermission[] = [
+  "core.contact.read",
+  "core.contact.export",
+  "core.audit.read",
+  // the privacy desk reads the people behind requests and breaches, and erases data
+  "core.privacyRequest.manage",
+  "core.privacyIncident.manage",
+];
 export const coreRoles = ["admin", "manager", "agent", "marketing"] as const;
 
 /** What a staff user may do now: their roles' grants, less permissions of disabled plugins. */

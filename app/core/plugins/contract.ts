@@ -2,6 +2,8 @@
 // contributes (behaviour). Plugins reach these types only through app/plugin-api.
 import type { SQL } from "drizzle-orm";
 import type { z } from "zod";
+import type { EventDefinition, EventInput, EventName, EventPayload } from "../events/event-definitions.ts";
+import type { ProcessingPurpose } from "../privacy/purposes.ts";
 
 export const portals = ["staff", "portal", "partner", "api"] as const;
 export type Portal = (typeof portals)[number];
@@ -41,15 +43,25 @@ export interface PluginManifest {
   name: string;
   /** i18n key in the plugin's namespace. */
   description: string;
-  /** Permission name -> roles granted it by default. Names: `<plugin-id>.<resource>.<action>`. */
-  permissions: Record<string, { roles: string[] }>;
+  /**
+   * Permission name -> roles granted it by default. Names: `<plugin-id>.<resource>.<action>`.
+   * `sensitive`: it reads patient data or exports personal data, so holders need a second factor by default.
+   */
+  permissions: Record<string, { roles: string[]; sensitive?: boolean }>;
   /** Roles this plugin introduces; labelled by `roles.<role>` in its namespace. */
   roles?: string[];
   routes?: PluginRoute[];
   nav?: PluginNavEntry[];
   /** Settings an admin edits at /staff/settings/plugins/<id>; `defaults` are what applies until then. */
   settings?: { schema: z.ZodObject<z.ZodRawShape>; fields: PluginSettingField[]; defaults?: Record<string, unknown> };
+  /**
+   * Events it emits (names; each defined in its server part's `events`) and handles, as
+   * "name@version" (the version its handler was written for; a trailing "?" when the emitter is an
+   * optional plugin that may not be installed); checked at start-up (ADR 012).
+   */
   events?: { emits?: string[]; handles?: string[] };
+  /** Why this plugin processes personal data (UU PDP Art 20/31); ids start with `<plugin-id>.`. Feeds the record of processing and retention. */
+  purposes?: ProcessingPurpose[];
 }
 
 /** An installed plugin as listed in plugins/index.ts. */
@@ -65,6 +77,7 @@ export interface InstalledPlugin {
 
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../logging/logger.server.ts";
+import type { PersonalDataHandler } from "../privacy/personal-data.server.ts";
 
 /** Who is asking. */
 export type Actor =
@@ -75,9 +88,11 @@ export type Actor =
 
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-export interface DomainEvent<P = Record<string, unknown>> {
+/** An event as a handler receives it: its payload already parsed by the emitter's definition. */
+export interface DomainEvent<P = unknown> {
   id: number;
   name: string;
+  version: number;
   payload: P;
   occurredAt: Date;
 }
@@ -97,17 +112,26 @@ export interface JobContext {
 export interface PluginServices {
   /** Enqueues a job (e.g. for sendToContact); inside a transaction pass `{ db: tx }`. */
   jobs: { send(name: string, data: Record<string, unknown>, options?: { db?: Database; startAfter?: Date | number; singletonKey?: string }): Promise<unknown> };
-  /** Records a domain event in `db`'s transaction (outbox); delivered to handlers by a job. */
-  emit(db: Database, name: string, payload: Record<string, unknown>): Promise<number>;
-  /** Records several events of one name in `db`'s transaction at once (e.g. an import chunk's sales). */
-  emitMany(db: Database, name: string, payloads: Record<string, unknown>[]): Promise<number[]>;
+  /** Validates the payload against the event's definition and records it in `db`'s transaction (outbox). */
+  emit<D extends EventDefinition>(db: Database, event: D, payload: EventInput<D>): Promise<number>;
+  /** Records several events of one definition in `db`'s transaction at once (e.g. an import chunk's sales). */
+  emitMany<D extends EventDefinition>(db: Database, event: D, payloads: EventInput<D>[]): Promise<number[]>;
   /** The public origin (APP_ORIGIN) for absolute links in messages, e.g. "https://crm.rs.example". */
   appOrigin?: string;
 }
 export interface PluginHandlerContext extends HandlerContext {
   services: PluginServices;
 }
-export type PluginEventHandler = (event: DomainEvent, ctx: PluginHandlerContext) => Promise<void>;
+/**
+ * A plugin's handler of event N: a function called once per event, or `{ batch }` called with
+ * consecutive events of that name in log order. Either way it runs in the transaction that records
+ * the plugin's position in the event log (ADR 012), so it is applied exactly once.
+ */
+export type PluginEventHandler<N extends EventName = EventName> =
+  | ((event: DomainEvent<EventPayload<N>>, ctx: PluginHandlerContext) => Promise<void>)
+  | { batch: (events: DomainEvent<EventPayload<N>>[], ctx: PluginHandlerContext) => Promise<void> };
+/** Event name -> handler; names and payload types come from the emitters' definitions (EventMap). */
+export type PluginEventHandlers = { [N in EventName]?: PluginEventHandler<N> };
 export interface PluginJobContext extends JobContext {
   services: PluginServices;
 }
@@ -209,6 +233,12 @@ export interface FhirContext {
   db: Database;
   /** The API's base, e.g. `https://crm.example/fhir/r4`, for full URLs. */
   baseUrl: string;
+  /**
+   * The organisation's SATUSEHAT ids, once an admin entered them (Settings › SATUSEHAT): its
+   * Organization id (for identifiers in http://sys-ids.kemkes.go.id/<type>/<id> and serviceProvider)
+   * and the Location id of each hospital branch (branch id -> Location id).
+   */
+  satusehat: { organizationId: string | null; locationIds: Record<string, string> };
 }
 /** A search: the declared parameters that were given (each may repeat), and the page wanted. */
 export interface FhirSearch {
@@ -218,7 +248,9 @@ export interface FhirSearch {
 }
 /**
  * Read-only FHIR R4 for one resource type, served by the core at /fhir/r4/<type>. Return plain
- * JSON with dateTimes in UTC; throw FhirSearchError (plugin-api/server) for a bad parameter value.
+ * JSON with dateTimes in UTC (fhirInstant) and `meta.lastUpdated` (the latest change of the rows it
+ * is built from); the core adds `meta.versionId`, drops empty values and answers conditional reads.
+ * Throw FhirSearchError (plugin-api/server) for a bad parameter value, codeValues for token codes.
  */
 export interface FhirResourceProvider {
   searchParams: FhirSearchParam[];
@@ -226,19 +258,167 @@ export interface FhirResourceProvider {
   search: (query: FhirSearch, ctx: FhirContext) => Promise<{ total: number; resources: FhirResource[] }>;
 }
 
+/** One transaction of a customer as analytics reads it: a purchase (amount in Rupiah) or a visit (amount null). */
+export interface CustomerTransaction {
+  contactId: string;
+  at: Date;
+  /** Rupiah net of refunds; null when the vertical has no amount (hospital visits). */
+  amount: number | null;
+  /** The record it comes from, e.g. { type: "retail-pos.sale", id }. */
+  source: { type: string; id: string };
+  /** The branch (hospital unit or store) it happened at; absent when the vertical does not know. */
+  branchId?: string | null;
+  /** How it came in, e.g. a booking channel ("portal", "frontdesk"); absent when the vertical has none. */
+  channel?: string | null;
+  /** Who or what referred it, e.g. "hospital-referrals.referral"; "direct" when nobody did; absent when unknown. */
+  referralSource?: string | null;
+}
+/**
+ * Transactions a plugin offers to customer analytics (RFM, lifetime models, cohorts): the
+ * customers' purchases or fulfilled visits in [from, to). Contact ids as stored; the core follows
+ * merges and leaves out contacts who objected to profiling.
+ */
+export interface TransactionSource {
+  /** Unique within the plugin, e.g. "receipts". */
+  key: string;
+  /** "purchase" has amounts; "visit" has none (frequency-only models). */
+  measure: "purchase" | "visit";
+  list: (range: { from: Date; to: Date }, ctx: { db: Database }) => Promise<CustomerTransaction[]>;
+}
+
+/** The unit a KPI is shown in; percent, rupiah (average), hours and days are numerator / denominator. */
+export type KpiUnit = "count" | "percent" | "rupiah" | "hours" | "days";
+/** What a KPI can be split by (the core adds nothing: a KPI lists only those its SQL answers). */
+export const kpiDimensions = [
+  "branch",
+  "poli",
+  "doctor",
+  "partner",
+  "store",
+  "category",
+  "product",
+  "supplier",
+  "channel",
+  "tier",
+  "payer",
+  "weekday",
+  "hour",
+  "purpose",
+  "age",
+  "confirmation",
+] as const;
+export type KpiDimension = (typeof kpiDimensions)[number];
+
+/**
+ * What a KPI is asked for: whole local days `range.from`..`range.to`, each record's day read in the
+ * zone of the branch it belongs to (WIB without a branch); `branchIds` null = every branch, else only
+ * records of those branches (never widened by the KPI); `dimension` one of the KPI's own.
+ */
+export interface KpiQuery {
+  range: { from: string; to: string };
+  branchIds: string[] | null;
+  dimension: KpiDimension | null;
+  /** The moment "now" for measures that look at the present (backlog age, overdue, liability). */
+  now: Date;
+  /** Set only by the rollup refresher (ADR 021): answer one row per local day × branch (× dimension value). */
+  daily?: boolean;
+}
+
+/** One computed figure; `key` null is the total. `value` overrides numerator / denominator (medians, p90). */
+export interface KpiRow {
+  key: string | null;
+  /** Shown for `key` (a poli's or product's name); defaults to the key. */
+  label?: string;
+  numerator: number;
+  denominator?: number | null;
+  value?: number | null;
+  /** With `daily`: the record's local day and its branch id ('-' when it has none). */
+  day?: string;
+  branchKey?: string;
+}
+
+/** A table a rolled-up KPI reads, and the columns that decide which local day a record counts on. */
+export interface KpiRollupSource {
+  table: string;
+  /** timestamptz or date columns; a column prefixed with '*' (a contact's branch) changes every day: a full rebuild. */
+  days: string[];
+}
+
+/** One record behind a KPI's number, linking to its page. */
+export interface KpiRecord {
+  label: string;
+  href: string;
+  /** When it happened (shown in the branch's zone). */
+  at?: Date | null;
+  detail?: string;
+}
+
+export interface KpiContext {
+  /** Read only: the read replica when DATABASE_READ_URL is set (ADR 024), else the primary. */
+  db: Database;
+  /** Translates in the contributing plugin's namespace (for dimension labels such as weekdays). */
+  t: Translate;
+  language: "id" | "en";
+}
+
+/** A measure the core or a plugin contributes to dashboards and reports (see defineKpi in app/plugin-api). */
+export interface KpiDefinition {
+  /** Unique within its owner; the full id is `<plugin-id>.<id>` (core: `core.<id>`). */
+  id: string;
+  /** i18n keys in the owner's namespace: the name, one sentence saying what is counted and over what, the numerator and the denominator. */
+  name: string;
+  definition: string;
+  numerator: string;
+  denominator?: string;
+  unit: KpiUnit;
+  /** Only staff holding it see the KPI; the KPI vanishes with its plugin. */
+  permission: string;
+  dimensions: KpiDimension[];
+  /** Whether a rise is good (▲ green) or bad (e.g. no-show rate, backlog). */
+  better?: "up" | "down";
+  /** Reads the present, not the range (backlog, liability): no trend or previous-period comparison. */
+  snapshot?: boolean;
+  /**
+   * The numerator and denominator are sums over records that each count on one local day and branch,
+   * so dashboards may read them from daily rollups (ADR 021). `compute` must then honour `daily`
+   * (aggregate() does, given `daily: dailyBy(at, branch)`); `sources` are the tables whose writes mark
+   * days to refresh. Distinct counts, medians and percentiles leave this out and stay live SQL.
+   * (Snapshot KPIs need nothing: the refresher takes them per branch each minute.)
+   */
+  rollup?: { sources: KpiRollupSource[] };
+  /** The figures, in SQL: the total when `dimension` is null, else one row per value of the dimension. */
+  compute: (query: KpiQuery, ctx: KpiContext) => Promise<KpiRow[]>;
+  /** The records behind the total (at most `limit`), e.g. the tickets counted. */
+  records?: (query: KpiQuery & { limit: number }, ctx: KpiContext) => Promise<KpiRecord[]>;
+}
+
 export interface PluginServer {
-  /** Event name -> handler. */
-  handlers?: Record<string, PluginEventHandler>;
+  /** Events this plugin emits (defineEvent); its manifest lists their names in `events.emits`. */
+  events?: readonly EventDefinition[];
+  /** Event name -> handler (see PluginEventHandler); its manifest lists them in `events.handles`. */
+  handlers?: PluginEventHandlers;
   /** Command name -> what answers it (see PluginCommand). */
   commands?: Record<string, PluginCommand>;
   jobs?: PluginJob[];
   contactPanels?: ContactPanel[];
   timeline?: TimelineSource[];
   dashboardWidgets?: DashboardWidget[];
+  /** Measures for dashboards and reports (see KpiDefinition); gone when the plugin is disabled. */
+  kpis?: KpiDefinition[];
   /** Fields for the core's contact segments (see SegmentField). */
   segmentFields?: SegmentField[];
+  /** Customers' transactions for analytics (see TransactionSource). */
+  transactions?: TransactionSource[];
+  /**
+   * "This contact is a patient here": a boolean SQL condition on a contact id, true when this plugin
+   * records a hospital relationship with them (an appointment, a referral). With the core's own rule
+   * (see hospitalRelationship) it decides who FHIR serves as a Patient: never a shopper only.
+   */
+  patientRelationship?: (contactId: SQL) => SQL;
   /** FHIR resource type (e.g. "Appointment") -> its read-only provider; gone when the plugin is disabled. */
   fhirResources?: Record<string, FhirResourceProvider>;
+  /** How each of the plugin's tables holding personal data is exported and erased (UU PDP Art 7, 8, 13); a test fails when one is missing. */
+  personalData?: PersonalDataHandler[];
   /** Adds demo data; must be idempotent. */
   seed?: (ctx: JobContext) => Promise<void>;
 }

@@ -5,8 +5,8 @@ import type { PluginServices } from "./contract.ts";
 export function pluginServices(runtime: Pick<AppRuntime, "jobs" | "bus" | "config">): PluginServices {
   return {
     jobs: runtime.jobs,
-    emit: (db, name, payload) => runtime.bus.emit(db, name, payload),
-    emitMany: (db, name, payloads) => runtime.bus.emitMany(db, name, payloads),
+    emit: (db, event, payload) => runtime.bus.emit(db, event, payload),
+    emitMany: (db, event, payloads) => runtime.bus.emitMany(db, event, payloads),
     appOrigin: runtime.config.appOrigin,
   };
 }

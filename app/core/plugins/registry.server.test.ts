@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { installedPlugins as installed } from "../../../plugins/index.ts";
+import { defineEvent } from "../events/event-definitions.ts";
 import testGreetings from "../../../tests/fixtures/plugins/test-greetings/index.ts";
-import type { InstalledPlugin, PluginManifest } from "./contract.ts";
-import { PluginManifestError, PluginRegistry, validateManifests } from "./registry.server.ts";
+import type { InstalledPlugin, PluginManifest, PluginServer } from "./contract.ts";
+import { eventProblems, PluginManifestError, PluginRegistry, validateManifests } from "./registry.server.ts";
 
 const locales = {
   id: { meta: { name: "Contoh", description: "Plugin contoh." }, nav: { home: "Beranda contoh" } },
@@ -79,5 +82,61 @@ describe("manifest validation at start-up", () => {
     const load = PluginRegistry.load([plugin({ requires: ["nope"] }), plugin()]);
     await expect(load).rejects.toBeInstanceOf(PluginManifestError);
     await expect(load).rejects.toThrow(/listed twice[\s\S]*requires unknown plugin "nope"|requires unknown plugin "nope"[\s\S]*listed twice/);
+  });
+});
+
+describe("event definitions checked at start-up", () => {
+  const orderPlaced = defineEvent("shop.order.placed", 1, z.object({ orderId: z.string() }));
+  const orderPlacedV2 = defineEvent("shop.order.placed", 2, z.object({ orderId: z.string(), total: z.number() }));
+  const noop = async () => {};
+  function withServer(manifest: Partial<PluginManifest>, server: PluginServer): InstalledPlugin {
+    return { ...plugin(manifest), server: async () => ({ default: server }) };
+  }
+  const shop = withServer({ id: "shop", events: { emits: ["shop.order.placed"] } }, { events: [orderPlaced] });
+
+  it("accepts the installed plugins, a handler of a core event or another plugin's event, and of an optional plugin's absent event", async () => {
+    await expect(PluginRegistry.load(installed)).resolves.toBeInstanceOf(PluginRegistry);
+    const registry = await PluginRegistry.load([
+      shop,
+      withServer({ id: "crm", events: { handles: ["shop.order.placed@1", "core.contact.merged@1", "ghost.thing.done@1?"] } }, { handlers: { "core.contact.merged": noop, "shop.order.placed": noop, "ghost.thing.done": noop } as PluginServer["handlers"] }),
+    ]);
+    expect(registry.eventDefinitions().map((d) => d.name)).toEqual(expect.arrayContaining(["core.contact.merged", "core.whatsapp.received", "shop.order.placed"]));
+  });
+
+  it("stops the start with one message naming an unknown event, a missing emitter, a version mismatch and undeclared handlers", async () => {
+    const load = PluginRegistry.load([
+      shop,
+      withServer(
+        { id: "crm", events: { handles: ["shop.order.placed@2", "shop.order.shipped@1", "core.contact.merged", "core.contact.updated@1"] } },
+        { handlers: { "core.contact.merged": noop, "core.contact.created": noop } },
+      ),
+      withServer({ id: "lazy", events: { emits: ["lazy.thing.done"] } }, { events: [defineEvent("lazy.other.done", 1, z.object({}))] }),
+    ]);
+    await expect(load).rejects.toBeInstanceOf(PluginManifestError);
+    const error = (await load.catch((e: unknown) => e)) as PluginManifestError;
+    expect(error.problems).toEqual([
+      'lazy: defines event "lazy.other.done" but its manifest does not list it in events.emits',
+      'lazy: manifest emits "lazy.thing.done" but its server part defines no such event (defineEvent in server.ts `events`)',
+      'crm: handles "shop.order.placed" version 2, but shop emits version 1',
+      'crm: manifest handles "shop.order.placed" but its server part has no handler for it',
+      'crm: handles "shop.order.shipped", which neither the core nor an installed plugin emits',
+      'crm: events.handles entry "core.contact.merged" must name the version it was written for, e.g. "core.contact.merged@1"',
+      'crm: manifest handles "core.contact.updated" but its server part has no handler for it',
+      'crm: server part handles "core.contact.created" but its manifest does not list it in events.handles',
+    ]);
+    expect(error.message).toContain("Plugin manifests are invalid:\n  - lazy:");
+  });
+
+  it("refuses an event defined twice, by the core or by two plugins", () => {
+    const problems = eventProblems([
+      { manifest: plugin({ id: "shop", events: { emits: ["shop.order.placed@2", "core.contact.merged"] } }).manifest, server: { events: [orderPlacedV2, defineEvent("core.contact.merged", 1, z.object({}))] } },
+      { manifest: plugin({ id: "copy", events: { emits: ["shop.order.placed"] } }).manifest, server: { events: [orderPlaced] } },
+    ]);
+    expect(problems).toEqual(['shop: event "core.contact.merged" is already defined by core', 'copy: event "shop.order.placed" is already defined by shop']);
+  });
+
+  it("refuses an event name that is not dotted words, and a version that is not a positive integer", () => {
+    expect(() => defineEvent("Shop Order", 1, z.object({}))).toThrow(/dotted lower-case/);
+    expect(() => defineEvent("shop.order.placed", 0, z.object({}))).toThrow(/positive integer/);
   });
 });

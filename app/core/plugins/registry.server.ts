@@ -1,9 +1,15 @@
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { pluginStates } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
+import { coreEvents } from "../events/core-events.ts";
+import { parseHandledEvent, type EventDefinition, type EventName } from "../events/event-definitions.ts";
 import { languages } from "../i18n/languages.ts";
-import { coreRoles, corePermissions, syncPermissions, type PermissionDeclaration } from "../permissions/permissions.server.ts";
+import { corePurposes } from "../privacy/core-purposes.ts";
+import { corePersonalData } from "../privacy/core-personal-data.server.ts";
+import type { PersonalDataHandler } from "../privacy/personal-data.server.ts";
+import { purposeProblems, type ProcessingPurpose } from "../privacy/purposes.ts";
+import { coreRoles, corePermissions, coreSensitivePermissions, syncPermissions, type PermissionDeclaration } from "../permissions/permissions.server.ts";
 import type {
   Actor,
   ContactPanel,
@@ -13,11 +19,14 @@ import type {
   DashboardWidget,
   FhirResourceProvider,
   InstalledPlugin,
+  KpiDefinition,
   PluginManifest,
+  PluginEventHandler,
   PluginNavEntry,
   PluginServer,
   Portal,
   SegmentField,
+  TransactionSource,
   TimelineSource,
 } from "./contract.ts";
 
@@ -40,9 +49,9 @@ export class PluginDependencyError extends Error {
 
 // Paths the core itself owns below each portal; a plugin may not take them.
 const reservedPaths: Record<Portal, string[]> = {
-  staff: ["", "login", "contacts", "partners", "settings", "mailbox", "segments"],
-  portal: ["", "login", "register", "verify", "profile", "password"],
-  partner: ["", "login", "invitation", "users"],
+  staff: ["", "login", "contacts", "partners", "settings", "mailbox", "segments", "reports", "security", "privacy"],
+  portal: ["", "login", "register", "verify", "profile", "password", "privacy"],
+  partner: ["", "login", "invitation", "users", "reports", "security", "privacy"],
   // /api/fhir would read like the FHIR API, which the core serves at /fhir/r4
   api: ["fhir"],
 };
@@ -108,6 +117,7 @@ export function validateManifests(installed: InstalledPlugin[]): string[] {
       }
     }
   }
+  problems.push(...purposeProblems([{ owner: "core", purposes: [...corePurposes] }, ...installed.map((p) => ({ owner: p.manifest.id, purposes: p.manifest.purposes ?? [] }))]));
   return problems;
 }
 
@@ -139,6 +149,59 @@ function fhirTypeProblems(plugins: { manifest: PluginManifest; server: PluginSer
   return problems;
 }
 
+/**
+ * Events (ADR 012): each emitted event is defined once (core or one plugin) and listed in its
+ * emitter's manifest; each handled event is declared "name@version", exists, has the version the
+ * handler was written for, and has a handler in the server part (and the reverse).
+ */
+export function eventProblems(plugins: { manifest: PluginManifest; server: PluginServer }[], core: readonly EventDefinition[] = coreEvents): string[] {
+  const problems: string[] = [];
+  const defined = new Map<string, { definition: EventDefinition; owner: string }>();
+  for (const definition of core) defined.set(definition.name, { definition, owner: "core" });
+  for (const p of plugins) {
+    const id = p.manifest.id;
+    const declared = new Map((p.manifest.events?.emits ?? []).map((entry) => [parseHandledEvent(entry).name, parseHandledEvent(entry).version] as const));
+    const own = new Set<string>();
+    for (const definition of p.server.events ?? []) {
+      own.add(definition.name);
+      const previous = defined.get(definition.name);
+      if (previous) problems.push(`${id}: event "${definition.name}" is already defined by ${previous.owner}`);
+      else defined.set(definition.name, { definition, owner: id });
+      if (!declared.has(definition.name)) problems.push(`${id}: defines event "${definition.name}" but its manifest does not list it in events.emits`);
+      const version = declared.get(definition.name);
+      if (version !== undefined && version !== null && version !== definition.version) {
+        problems.push(`${id}: manifest emits "${definition.name}@${version}" but defines version ${definition.version}`);
+      }
+    }
+    for (const name of declared.keys()) {
+      if (!own.has(name)) problems.push(`${id}: manifest emits "${name}" but its server part defines no such event (defineEvent in server.ts \`events\`)`);
+    }
+  }
+  for (const p of plugins) {
+    const id = p.manifest.id;
+    const handles = new Map<string, number | null>();
+    for (const entry of p.manifest.events?.handles ?? []) {
+      const { name, version, optional } = parseHandledEvent(entry);
+      handles.set(name, version);
+      const emitter = defined.get(name);
+      if (!emitter && optional) continue;
+      if (!emitter) {
+        problems.push(`${id}: handles "${name}", which neither the core nor an installed plugin emits`);
+        continue;
+      }
+      if (version === null || Number.isNaN(version)) problems.push(`${id}: events.handles entry "${entry}" must name the version it was written for, e.g. "${name}@${emitter.definition.version}"`);
+      else if (version !== emitter.definition.version) {
+        problems.push(`${id}: handles "${name}" version ${version}, but ${emitter.owner} emits version ${emitter.definition.version}`);
+      }
+      if (!p.server.handlers?.[name as keyof PluginServer["handlers"]]) problems.push(`${id}: manifest handles "${name}" but its server part has no handler for it`);
+    }
+    for (const name of Object.keys(p.server.handlers ?? {})) {
+      if (!handles.has(name)) problems.push(`${id}: server part handles "${name}" but its manifest does not list it in events.handles`);
+    }
+  }
+  return problems;
+}
+
 export interface LoadedPlugin {
   manifest: PluginManifest;
   server: PluginServer;
@@ -161,15 +224,22 @@ export class PluginRegistry {
     const plugins = await Promise.all(
       installed.map(async (p) => ({ manifest: p.manifest, server: p.server ? (await p.server()).default : {} })),
     );
-    const commandProblems = validateCommands(plugins);
-    if (commandProblems.length) throw new PluginManifestError(commandProblems);
-    const fhirProblems = fhirTypeProblems(plugins);
-    if (fhirProblems.length) throw new PluginManifestError(fhirProblems);
+    // one error listing everything wrong with the server parts, as for the manifests above
+    const serverProblems = [...validateCommands(plugins), ...fhirTypeProblems(plugins), ...eventProblems(plugins)];
+    if (serverProblems.length) throw new PluginManifestError(serverProblems);
     return new PluginRegistry(installed, plugins);
   }
 
   get(id: string) {
     return this.plugins.find((p) => p.manifest.id === id);
+  }
+
+  /** Permissions that read patient data or export personal data (core and plugins): their holders need a second factor by default. */
+  sensitivePermissions(): string[] {
+    return [
+      ...coreSensitivePermissions,
+      ...this.plugins.flatMap((p) => Object.entries(p.manifest.permissions).filter(([, d]) => d.sensitive).map(([id]) => id)),
+    ];
   }
 
   /** Records new plugins (enabled when `initial` names them, or always when it is null) and their permissions. */
@@ -275,6 +345,11 @@ export class PluginRegistry {
       );
   }
 
+  /** Every installed plugin's KPIs with full ids, enabled or not and whoever asks (the rollup refresher's list). */
+  allKpis(): (KpiDefinition & { pluginId: string })[] {
+    return this.plugins.flatMap((p) => (p.server.kpis ?? []).map((k) => ({ ...k, id: `${p.manifest.id}.${k.id}`, pluginId: p.manifest.id })));
+  }
+
   private contributions<T extends { permission?: string }>(
     pick: (s: PluginServer) => T[] | undefined,
     enabled: string[],
@@ -303,6 +378,21 @@ export class PluginRegistry {
     return this.contributions((s) => s.segmentFields, enabled, permissions).map((f) => ({ ...f, key: `${f.pluginId}.${f.key}` }));
   }
 
+  /** Transaction sources of the enabled plugins, for customer analytics. */
+  transactionSources(enabled: string[]): (TransactionSource & { pluginId: string })[] {
+    return this.plugins.filter((p) => enabled.includes(p.manifest.id)).flatMap((p) => (p.server?.transactions ?? []).map((t) => ({ ...t, pluginId: p.manifest.id })));
+  }
+
+  /** The enabled plugins' "is a patient here" conditions (PluginServer.patientRelationship). */
+  patientRelationships(enabled: string[]): ((contactId: SQL) => SQL)[] {
+    return this.plugins.filter((p) => enabled.includes(p.manifest.id) && p.server.patientRelationship).map((p) => p.server.patientRelationship!);
+  }
+
+  /** KPIs of the enabled plugins the user may see, with full ids `<plugin-id>.<id>`. */
+  kpis(enabled: string[], permissions: ReadonlySet<string>): (KpiDefinition & { pluginId: string })[] {
+    return this.contributions((s) => s.kpis, enabled, permissions).map((k) => ({ ...k, id: `${k.pluginId}.${k.id}` }));
+  }
+
   /** FHIR resource type -> provider, of the enabled plugins only (the core serves Patient itself). */
   fhirResources(enabled: string[]): Map<string, FhirResourceProvider & { pluginId: string }> {
     const out = new Map<string, FhirResourceProvider & { pluginId: string }>();
@@ -313,16 +403,32 @@ export class PluginRegistry {
     return out;
   }
 
+  /** Every event that may be emitted: the core's and each plugin's definitions. */
+  eventDefinitions(): EventDefinition[] {
+    return [...coreEvents, ...this.plugins.flatMap((p) => p.server.events ?? [])];
+  }
+
   /** Every event handler, tagged with its plugin, for the event bus; `services` is handed to each run. */
   eventHandlers(services: PluginServices) {
     return this.plugins.flatMap((p) =>
-      Object.entries(p.server.handlers ?? {}).map(([event, run]) => ({
-        id: `${p.manifest.id}:${event}`,
-        pluginId: p.manifest.id,
-        event,
-        run: (e: DomainEvent, ctx: HandlerContext) => run(e, { ...ctx, services }),
-      })),
+      Object.entries(p.server.handlers ?? {}).map(([event, handler]) => {
+        // the bus hands each handler events of its own name only, parsed by that event's definition
+        const h = handler as PluginEventHandler<EventName>;
+        return {
+          id: handlerId(p.manifest.id, event),
+          pluginId: p.manifest.id,
+          event,
+          ...(typeof h === "function"
+            ? { run: (e: DomainEvent, ctx: HandlerContext) => h(e as DomainEvent<never>, { ...ctx, services }) }
+            : { batch: (events: DomainEvent[], ctx: HandlerContext) => h.batch(events as DomainEvent<never>[], { ...ctx, services }) }),
+        };
+      }),
     );
+  }
+
+  /** Each event handler's id and event, without building it (the operations status reads lag by these). */
+  eventHandlerIds(): { id: string; event: string }[] {
+    return this.plugins.flatMap((p) => Object.keys(p.server.handlers ?? {}).map((event) => ({ id: handlerId(p.manifest.id, event), event })));
   }
 
   /** The enabled plugin's answer to a command, or null when no enabled plugin offers it. */
@@ -338,8 +444,29 @@ export class PluginRegistry {
     return this.plugins.flatMap((p) => (p.server.jobs ?? []).map((job) => ({ ...job, pluginId: p.manifest.id, queue: `${p.manifest.id}.${job.name}` })));
   }
 
+  /** Every declared processing purpose, the core's first, each with its owner (installed plugins, enabled or not: their data stays). */
+  purposes(): (ProcessingPurpose & { owner: string })[] {
+    return [
+      ...corePurposes.map((p) => ({ ...(p as ProcessingPurpose), owner: "core" })),
+      ...this.plugins.flatMap((p) => (p.manifest.purposes ?? []).map((purpose) => ({ ...purpose, owner: p.manifest.id }))),
+    ];
+  }
+
+  /** Every personal-data handler, the core's and each installed plugin's (a disabled plugin's data is still theirs to export and erase). */
+  personalDataHandlers(): (PersonalDataHandler & { owner: string })[] {
+    return [
+      ...corePersonalData.map((h) => ({ ...h, owner: "core" })),
+      ...this.plugins.flatMap((p) => (p.server.personalData ?? []).map((h) => ({ ...h, owner: p.manifest.id }))),
+    ];
+  }
+
   /** Plugin translations, by language and namespace (= plugin id). */
   locales() {
     return this.installed.map((p) => ({ namespace: p.manifest.id, resources: p.locales }));
   }
+}
+
+/** The id an event handler's deliveries are recorded under. */
+function handlerId(pluginId: string, event: string) {
+  return `${pluginId}:${event}`;
 }

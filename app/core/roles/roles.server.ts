@@ -105,7 +105,7 @@ type SetResult =
  * all when null), so a permission added since the page was drawn is left alone.
  */
 export async function setRolePermissions(
-  runtime: Pick<AppRuntime, "db" | "lucia">,
+  runtime: Pick<AppRuntime, "db">,
   actor: StaffActor,
   input: { roleId: string; permissionIds: string[]; scope?: string[] | null },
 ): Promise<SetResult> {
@@ -147,17 +147,17 @@ export async function setRolePermissions(
 }
 
 /** Grants one permission to a role (no-op when it already has it). */
-export async function grantPermission(runtime: Pick<AppRuntime, "db" | "lucia">, actor: StaffActor, input: { roleId: string; permissionId: string }) {
+export async function grantPermission(runtime: Pick<AppRuntime, "db">, actor: StaffActor, input: { roleId: string; permissionId: string }) {
   return setRolePermission(runtime, actor, { ...input, granted: true });
 }
 
 /** Revokes one permission from a role (no-op when it does not have it). */
-export async function revokePermission(runtime: Pick<AppRuntime, "db" | "lucia">, actor: StaffActor, input: { roleId: string; permissionId: string }) {
+export async function revokePermission(runtime: Pick<AppRuntime, "db">, actor: StaffActor, input: { roleId: string; permissionId: string }) {
   return setRolePermission(runtime, actor, { ...input, granted: false });
 }
 
 async function setRolePermission(
-  runtime: Pick<AppRuntime, "db" | "lucia">,
+  runtime: Pick<AppRuntime, "db">,
   actor: StaffActor,
   input: { roleId: string; permissionId: string; granted: boolean },
 ) {

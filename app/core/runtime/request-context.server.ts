@@ -9,9 +9,9 @@ export async function buildLoadContext(
   request: Request,
   extra: { cspNonce: string; clientIp: string | null },
 ): Promise<{ context: AppLoadContext; setCookie: string | null }> {
-  const { auth, setCookie } = await resolveRequestAuth(runtime, request);
+  const { auth, pending, setCookie } = await resolveRequestAuth(runtime, request);
   return {
-    context: { runtime, auth, language: await detectLanguage(request, auth?.user.locale), ...extra },
+    context: { runtime, auth, pendingAuth: pending, language: await detectLanguage(request, (auth ?? pending)?.user.locale), ...extra },
     setCookie,
   };
 }

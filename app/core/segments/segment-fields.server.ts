@@ -5,9 +5,11 @@ import type { Database } from "../../../db/client.ts";
 import { branches, consentPurposes, contactChannels, contacts, lifecycleStages } from "../../../db/schema/index.ts";
 import { rowsOf } from "../../../db/client.ts";
 import type { SegmentCondition } from "../plugins/contract.ts";
+import { defaultTimeZone } from "../time/local-time.ts";
 import type { CoreCondition, SegmentFieldType } from "./segment-rules.ts";
 
-const zone = "Asia/Jakarta";
+// A segment spans branches, so a calendar day in its rules is a day in the organisation's default zone (WIB).
+const zone = defaultTimeZone;
 
 /**
  * `expr <op> value` for a validated condition. `kind` says what expr holds: a plain value, a
@@ -58,10 +60,13 @@ export function segmentComparison(expr: SQL, condition: SegmentCondition, kind: 
 
 export interface CoreSegmentField {
   key: string;
-  /** i18n key in `staff`. */
+  /** i18n key in `namespace` (default `staff`). */
   label: string;
+  namespace?: string;
+  /** Only staff holding it may build on the field (customer scores). */
+  permission?: string;
   type: SegmentFieldType;
-  /** Static options: values with i18n keys in `staff`. */
+  /** Static options: values with i18n keys in `namespace`. */
   options?: { value: string; label: string }[];
   /** Options that are data (cities, branches, tags), shown as they are. */
   loadOptions?: (db: Database) => Promise<{ value: string; label: string }[]>;

@@ -2,6 +2,7 @@
 // raw values become a validated condition. The server and the builder share these.
 import { segmentMatches } from "../../../db/schema/segments.ts";
 import type { SegmentCondition } from "../plugins/contract.ts";
+import { isLocalDate } from "../time/local-time.ts";
 
 export { segmentMatches };
 export type SegmentMatch = (typeof segmentMatches)[number];
@@ -93,9 +94,7 @@ function parseAmount(raw: string | undefined, money: boolean): number | null {
 
 function parseDate(raw: string | undefined): string | null {
   const v = (raw ?? "").trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : null;
+  return isLocalDate(v) ? v : null;
 }
 
 /** Validates one rule against its field; errors are i18n keys in `staff`. */

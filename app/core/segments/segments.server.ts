@@ -11,8 +11,11 @@ import { formatDateTime, formatNumber, formatRupiah, type TimeZone } from "../i1
 import type { Language } from "../i18n/languages.ts";
 import type { Actor, SegmentCondition, Translate } from "../plugins/contract.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
+import { analyticsScoreSegmentFields } from "../analytics/rfm-segment-fields.server.ts";
 import { coreSegmentFields } from "./segment-fields.server.ts";
 import { checkRule, maxRules, type CoreCondition, type SegmentDraft, type SegmentFieldView, type SegmentMatch } from "./segment-rules.ts";
+import { isUuid } from "../validation/ids.ts";
+import { uniqueViolation } from "../../../db/errors.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -27,16 +30,19 @@ export interface SegmentFieldDef extends SegmentFieldView {
 export async function availableSegmentFields(db: Database, registry: PluginRegistry, actor: StaffActor, t: Translate): Promise<Map<string, SegmentFieldDef>> {
   const enabled = await registry.enabledPluginIds(db);
   const fields = new Map<string, SegmentFieldDef>();
-  for (const f of coreSegmentFields) {
+  // customer scores of the newest RFM snapshot (issue 10) come after the core's own fields
+  for (const f of [...coreSegmentFields, ...analyticsScoreSegmentFields]) {
+    if (f.permission && !actor.permissions.has(f.permission)) continue;
+    const ns = f.namespace ?? "staff";
     const options = f.loadOptions
       ? await f.loadOptions(db)
       : f.options?.map((o) => ({
           value: o.value,
-          label: t(`staff:${o.label}`),
+          label: t(`${ns}:${o.label}`),
         }));
     fields.set(f.key, {
       key: f.key,
-      label: t(`staff:${f.label}`),
+      label: t(`${ns}:${f.label}`),
       type: f.type,
       options,
       pluginId: null,
@@ -178,17 +184,11 @@ export async function listSegments(db: Database) {
 }
 
 export async function getSegment(db: Database, id: string) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db.select().from(segments).where(eq(segments.id, id));
   return row ?? null;
 }
 
-function isUniqueViolation(error: unknown) {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
 
 async function nameTaken(db: Database, name: string, exceptId?: string) {
   const [row] = await db
@@ -217,7 +217,7 @@ export async function createSegment(db: Database, actor: StaffActor, input: Segm
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: "nameTaken" };
+    if (uniqueViolation(error) !== null) return { ok: false, error: "nameTaken" };
     throw error;
   }
 }
@@ -241,7 +241,7 @@ export async function updateSegment(db: Database, actor: StaffActor, id: string,
       return { ok: true as const, id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: "nameTaken" };
+    if (uniqueViolation(error) !== null) return { ok: false, error: "nameTaken" };
     throw error;
   }
 }
@@ -333,7 +333,10 @@ export async function segmentMembers(db: Database, where: SQL, input: { after?: 
 
 const exportColumns = ["name", "phone", "email", "city", "branch", "tags", "createdAt"] as const;
 
-/** CSV of a segment's members, streamed in batches; audited with the count before the first byte. */
+/**
+ * CSV of a segment's members, streamed in batches; audited with the count before the first byte.
+ * Members are read from `readDb` (the read replica, ADR 024) when given; the audit goes to `db`.
+ */
 export async function exportSegment(
   db: Database,
   actor: StaffActor,
@@ -344,9 +347,11 @@ export async function exportSegment(
     language: Language;
     timeZone?: TimeZone;
     ip?: string | null;
+    readDb?: Database;
   },
 ) {
-  const rows = await countSegmentMembers(db, where);
+  const read = options.readDb ?? db;
+  const rows = await countSegmentMembers(read, where);
   await audit(db, actor, {
     action: "segment.exported",
     entityType: "segment",
@@ -367,7 +372,7 @@ export async function exportSegment(
         return;
       }
       if (done) return controller.close();
-      const page = await segmentMembers(db, where, { after, limit: 1000 });
+      const page = await segmentMembers(read, where, { after, limit: 1000 });
       const chunk = page.contacts
         .map((c) =>
           line([c.fullName, c.phone, c.email, c.city, c.branchName, c.tags.join(", "), formatDateTime(c.createdAt, options.language, options.timeZone)]),

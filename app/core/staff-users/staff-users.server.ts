@@ -6,14 +6,17 @@ import { and, asc, eq, gt, ilike, inArray, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { branches, roles, userRoles, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
-import { inviteStaffUser, requestPasswordReset } from "../auth/accounts.server.ts";
+import { queueAccountEmail } from "../auth/account-emails.server.ts";
+import { inviteStaffUser } from "../auth/accounts.server.ts";
 import { endAllSessions } from "../auth/session.server.ts";
 import type { Language } from "../i18n/languages.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
+import { isUuid } from "../validation/ids.ts";
+import { uniqueViolation } from "../../../db/errors.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
-type Runtime = Pick<AppRuntime, "db" | "jobs" | "config" | "lucia">;
+type Runtime = Pick<AppRuntime, "db" | "jobs" | "config">;
 
 export const ADMIN_ROLE = "admin";
 
@@ -130,9 +133,6 @@ export async function staffUserOptions(db: Database) {
   return { roles: roleRows, branches: branchRows };
 }
 
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
 
 async function holdsAdmin(db: Database, userId: string) {
   const [row] = await db
@@ -170,12 +170,6 @@ async function otherActiveAdmins(tx: Database, userId: string) {
   return Number(row?.n ?? 0);
 }
 
-function isUniqueViolation(error: unknown) {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
 
 /**
  * Creates a staff account without a password and e-mails an invitation link, so the new
@@ -214,7 +208,7 @@ export async function createStaffUser(
     });
   } catch (error) {
     // two admins adding the same address at once: the unique index decides
-    if (isUniqueViolation(error)) return { ok: false, error: "emailTaken" };
+    if (uniqueViolation(error) !== null) return { ok: false, error: "emailTaken" };
     throw error;
   }
 }
@@ -224,7 +218,7 @@ export async function createStaffUser(
  * `self` tells the route to start a fresh session for the actor.
  */
 export async function updateStaffUserAccess(
-  runtime: Pick<AppRuntime, "db" | "lucia">,
+  runtime: Pick<AppRuntime, "db">,
   actor: StaffActor,
   input: { userId: string; roles: string[]; branchId: string | null },
 ): Promise<Result<{ rolesChanged: boolean; self: boolean }>> {
@@ -278,7 +272,7 @@ export async function updateStaffUserAccess(
 
 /** Deactivates (signs out everywhere, refuses sign-in) or reactivates a staff user. */
 export async function setStaffUserActive(
-  runtime: Pick<AppRuntime, "db" | "lucia">,
+  runtime: Pick<AppRuntime, "db">,
   actor: StaffActor,
   input: { userId: string; active: boolean },
 ): Promise<Result<{ changed: boolean }>> {
@@ -319,7 +313,8 @@ export async function resendPasswordLink(
   if (!user) return { ok: false, error: "notFound" };
   await runtime.db.transaction(async (tx) => {
     if (user.hasPassword) {
-      await requestPasswordReset({ ...runtime, db: tx }, { kind: "staff", email: user.email, language: user.locale ?? input.language });
+      // an admin's resend is not limited like a stranger's request; the job renders it all the same
+      await queueAccountEmail(runtime, tx, { purpose: "reset-password", kind: "staff", email: user.email, language: user.locale ?? input.language });
     } else {
       await inviteStaffUser(runtime, tx, { userId: user.id, invitedBy: await staffName(tx, actor.userId), language: input.language });
     }

@@ -1,5 +1,6 @@
 // Client-safe: the survey answer form and the results filter.
 import { satisfactionRatings } from "../../../db/schema/tickets.ts";
+import { isLocalDate } from "../time/local-time.ts";
 import { fields, z } from "../validation/validation.ts";
 
 export { satisfactionRatings };
@@ -12,7 +13,7 @@ export const surveyAnswerSchema = z.object({
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()));
+  .refine(isLocalDate);
 
 /** Results over whole days (inclusive), in the viewer's branch time zone. */
 export const surveyResultsFilterSchema = z.object({

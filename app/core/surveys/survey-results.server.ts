@@ -3,7 +3,7 @@
 import { and, eq, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { branches, surveys, users } from "../../../db/schema/index.ts";
-import type { TimeZone } from "../i18n/format.ts";
+import { rangeInstants, type TimeZone } from "../time/local-time.ts";
 import type { Actor } from "../plugins/contract.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
@@ -44,16 +44,9 @@ function toNumbers<T extends Record<string, unknown>>(row: T) {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "string" && /^-?[\d.]+$/.test(v) ? Number(v) : v])) as T;
 }
 
-/** Midnight of a `YYYY-MM-DD` day in a zone, as an instant (Indonesian zones have no DST). */
-function startOfDay(day: string, timeZone: TimeZone) {
-  const offset = { "Asia/Jakarta": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9 }[timeZone];
-  return new Date(Date.parse(`${day}T00:00:00Z`) - offset * 3600_000);
-}
-
 /** Answers given from `from` to `to` (whole days, inclusive, in `timeZone`). */
 export async function surveyResults(db: Database, _actor: StaffActor, input: { from: string; to: string; timeZone: TimeZone }) {
-  const start = startOfDay(input.from, input.timeZone);
-  const end = new Date(startOfDay(input.to, input.timeZone).getTime() + 24 * 3600_000);
+  const { start, end } = rangeInstants(input, input.timeZone);
   const answered = and(isNotNull(surveys.answeredAt), gte(surveys.answeredAt, start), lt(surveys.answeredAt, end));
   const [overall, sent, byBranch, byStaff] = await Promise.all([
     db.select(countsOf()).from(surveys).where(answered),

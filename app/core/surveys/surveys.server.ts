@@ -13,6 +13,7 @@ import type { Actor } from "../plugins/contract.ts";
 import { contactRecipient } from "../tickets/ticket-notifications.server.ts";
 import type { SatisfactionRating } from "../tickets/ticket-forms.ts";
 import { satisfactionRatings } from "./survey-forms.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type CustomerActor = Extract<Actor, { kind: "customer" }>;
 
@@ -42,7 +43,6 @@ function newToken() {
   return crypto.randomBytes(32).toString("base64url");
 }
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * May we ask this contact? A withdrawn "surveys" consent always wins. An explicit "surveys"

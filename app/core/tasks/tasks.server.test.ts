@@ -7,7 +7,7 @@ import * as taskPage from "../../routes/staff/task.tsx";
 import * as taskNew from "../../routes/staff/task-new.tsx";
 import * as taskList from "../../routes/staff/tasks.tsx";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
-import { instantToLocal, localToInstant } from "./task-due.ts";
+import { instantToLocalInput as instantToLocal, parseLocalDateTime as localToInstant } from "../time/local-time.ts";
 import { taskReminderQueue } from "./task-reminders.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;

@@ -5,11 +5,12 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "../../../db/client.ts";
 import { branches, contacts, tasks, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
-import { defaultTimeZone, formatDateTime, type TimeZone } from "../i18n/format.ts";
+import { defaultTimeZone, formatDateTime } from "../i18n/format.ts";
 import { isLanguage } from "../i18n/languages.ts";
 import { queueEmail, renderNoticeEmail, type JobSender } from "../messaging/email.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import { activeTaskStatuses, type TaskListInput, type TaskPriority, type TaskStatus } from "./task-forms.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -24,7 +25,6 @@ type Result<T = object> = ({ ok: true } & T) | { ok: false; error: TaskError };
 
 export const taskPageSize = 25;
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 const assignee = alias(users, "assignee");
 const creator = alias(users, "creator");
@@ -32,12 +32,6 @@ const creator = alias(users, "creator");
 const overdueSql = sql<boolean>`(${tasks.status} in ('open', 'in_progress') and ${tasks.dueAt} < now())`;
 
 /** A staff member's time zone: their branch's, else WIB. */
-export async function staffTimeZone(db: Database, actor: StaffActor): Promise<TimeZone> {
-  if (!actor.branchId) return defaultTimeZone;
-  const [row] = await db.select({ timeZone: branches.timeZone }).from(branches).where(eq(branches.id, actor.branchId));
-  return row?.timeZone ?? defaultTimeZone;
-}
-
 async function activeStaff(db: Database, userId: string) {
   const [row] = await db
     .select({ id: users.id, name: users.name, email: users.email, locale: users.locale, timeZone: branches.timeZone })

@@ -4,9 +4,9 @@ import type { Database } from "../../../db/client.ts";
 import { contacts } from "../../../db/schema/index.ts";
 import { listContacts } from "../contacts/contacts.server.ts";
 import type { Actor } from "../plugins/contract.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** The chosen contact (not a merged-away record), or null. */
 export async function chosenContact(db: Database, contactId: string | null | undefined) {

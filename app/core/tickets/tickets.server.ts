@@ -23,6 +23,7 @@ import {
 } from "./ticket-forms.ts";
 import { notifyRequester, notifyStaff } from "./ticket-notifications.server.ts";
 import { readTicketSla, slaDueAt } from "./ticket-sla.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 export type StaffActor = Extract<Actor, { kind: "staff" }>;
 export type CustomerActor = Extract<Actor, { kind: "customer" }>;
@@ -51,7 +52,6 @@ type Result<T = object> = ({ ok: true } & T) | { ok: false; error: TicketError }
 
 export const ticketPageSize = 25;
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** The rows an actor may see: all for staff, their contact's own for a customer, their organisation's for a partner. */
 function scopeOf(actor: TicketViewer): SQL | undefined {

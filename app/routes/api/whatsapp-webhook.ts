@@ -17,7 +17,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const raw = new Uint8Array(await request.arrayBuffer());
   if (raw.byteLength > maxWebhookBytes) return text("Payload Too Large", 413);
   const outcome = await handleWhatsAppWebhook(context.runtime.db, raw, request.headers.get("X-Hub-Signature-256"), {
-    emit: (db, name, payload) => context.runtime.bus.emit(db, name, payload),
+    emit: (db, event, payload) => context.runtime.bus.emit(db, event, payload),
+    jobs: context.runtime.jobs,
   });
   if (outcome.status === 401) return text("Invalid signature", 401);
   if (outcome.status === 400) return text("Bad Request", 400);

@@ -6,9 +6,9 @@ import { useTranslation } from "react-i18next";
 import { requestPasswordReset } from "../../core/auth/accounts.server.ts";
 import { emailOnlySchema, portalKinds, type PortalName } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
-import { TextField } from "../../ui/form-field.tsx";
+import { FormAlert, TextField } from "../../ui/form-field.tsx";
 
-export const handle = { i18n: ["common", "auth"] };
+export const handle = { i18n: ["common", "auth", "security"] };
 export const meta: MetaFunction = () => [{ title: "Lupa kata sandi · Forgot password · Nusa CRM" }];
 
 function portalParam(request: Request): PortalName {
@@ -24,7 +24,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const portal = portalParam(request);
   const submission = parseWithZod(await request.formData(), { schema: emailOnlySchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
-  await requestPasswordReset(context.runtime, { kind: portalKinds[portal], email: submission.value.email, language: context.language });
+  const outcome = await requestPasswordReset(context.runtime, { kind: portalKinds[portal], email: submission.value.email, language: context.language, ip: context.clientIp });
+  if (!outcome.ok) return data({ result: submission.reply({ formErrors: ["security:errors.tooManyRequests"] }), sent: false }, { status: 429 });
   return { result: submission.reply({ resetForm: true }), sent: true };
 }
 
@@ -45,6 +46,7 @@ export default function ForgotPassword() {
           {t("forgot.sent")}
         </div>
       ) : null}
+      <FormAlert errors={form.errors} />
       <Form method="post" className="stack" {...getFormProps(form)}>
         <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" />
         <button type="submit" className="primary wide">

@@ -4,6 +4,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { signIn } from "../../core/auth/accounts.server.ts";
+import { levelAfterPassword } from "../../core/auth/mfa.server.ts";
 import { portalKinds, portalOf, signInSchema } from "../../core/auth/auth-forms.ts";
 import { safeRedirect } from "../../core/auth/guards.server.ts";
 import { startSession } from "../../core/auth/session.server.ts";
@@ -41,10 +42,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const status = result.error === "rateLimited" ? 429 : 400;
     return data(submission.reply({ formErrors: [`auth:signIn.errors.${result.error}`], hideFields: ["password"] }), { status });
   }
-  const cookie = await startSession(context.runtime, result.userId, request);
+  // a second factor (or its enrolment) may still be owed: the session starts at that level
+  const level = await levelAfterPassword(context.runtime.db, context.runtime.registry, result.userId);
+  const cookie = await startSession(context.runtime, result.userId, request, { level });
   // only back into the same portal: a customer is never sent on to a staff page
-  const target = safeRedirect(redirectTo, `/${portal}`);
-  return redirect(target.startsWith(`/${portal}`) ? target : `/${portal}`, { headers: { "Set-Cookie": cookie } });
+  const safe = safeRedirect(redirectTo, `/${portal}`);
+  const target = safe.startsWith(`/${portal}`) ? safe : `/${portal}`;
+  const next = level === "full" ? target : `/${portal}/login/${level === "enrolment" ? "enrol" : "second-factor"}?redirectTo=${encodeURIComponent(target)}`;
+  return redirect(next, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function SignIn() {

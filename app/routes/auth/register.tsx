@@ -3,12 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Trans, useTranslation } from "react-i18next";
-import { registerCustomer } from "../../core/auth/accounts.server.ts";
+import { registerCustomer, reserveRegistration } from "../../core/auth/accounts.server.ts";
 import { registerSchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
 
-export const handle = { i18n: ["common", "auth"] };
+export const handle = { i18n: ["common", "auth", "security"] };
 export const meta: MetaFunction = () => [{ title: "Daftar · Register · Nusa CRM" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -22,6 +22,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   }
   const { name, email, phone, password } = submission.value;
+  // limited like the other account e-mails, counted whether or not the address has an account
+  if (!(await reserveRegistration(context.runtime, { email, ip: context.clientIp }))) {
+    return data(submission.reply({ formErrors: ["security:errors.tooManyRequests"], hideFields: ["password", "confirmPassword"] }), { status: 429 });
+  }
   await registerCustomer(context.runtime, { name, email, phone, password, language: context.language, ip: context.clientIp });
   return redirect(`/portal/verify?sent=1&email=${encodeURIComponent(email)}`);
 }

@@ -1,12 +1,12 @@
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { resendVerification, verifyEmail } from "../../core/auth/accounts.server.ts";
 import { emailOnlySchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 
-export const handle = { i18n: ["common", "auth"] };
+export const handle = { i18n: ["common", "auth", "security"] };
 export const meta: MetaFunction = () => [{ title: "Verifikasi e-mail · Verify e-mail · Nusa CRM" }];
 
 /** Shows "check your inbox", or uses up the token from the e-mailed link. */
@@ -25,7 +25,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: emailOnlySchema });
   if (submission.status === "success") {
-    await resendVerification(context.runtime, { email: submission.value.email, language: context.language });
+    const outcome = await resendVerification(context.runtime, { email: submission.value.email, language: context.language, ip: context.clientIp });
+    if (!outcome.ok) return data({ limited: true }, { status: 429 });
     return redirect(`/portal/verify?sent=1&email=${encodeURIComponent(submission.value.email)}`);
   }
   return redirect("/portal/verify?sent=1");
@@ -33,9 +34,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function VerifyEmail() {
   const { state, email } = useLoaderData<typeof loader>();
+  const limited = useActionData<typeof action>()?.limited;
   const { t } = useTranslation("auth");
   return (
     <AuthCard title={t(`verify.${state}.title`)}>
+      {limited ? (
+        <div className="alert error" role="alert">
+          {t("security:errors.tooManyRequests")}
+        </div>
+      ) : null}
       <p>{t(`verify.${state}.body`, { email })}</p>
       <Form method="post" className="stack">
         <div className="field">

@@ -2,5 +2,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { capabilityStatement, readOnly } from "../../core/fhir/fhir-api.server.ts";
 
-export const loader = ({ context }: LoaderFunctionArgs) => capabilityStatement(context.runtime);
+export const loader = ({ context, request }: LoaderFunctionArgs) => capabilityStatement(context.runtime, request);
 export const action = () => readOnly();

@@ -16,7 +16,7 @@ export default function PartnerLayout() {
   const { userName, nav } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
-    <PortalShell portalName={t("portals.partner")} home="/partner" userName={userName} nav={nav}>
+    <PortalShell portalName={t("portals.partner")} home="/partner" userName={userName} nav={nav} accountHref="/partner/security">
       <Outlet />
     </PortalShell>
   );

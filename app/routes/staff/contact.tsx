@@ -7,19 +7,24 @@ import { forbidden, hasPermission, notFound, requireStaff } from "../../core/aut
 import { consentPurposeValues, recordConsentSchema } from "../../core/consents/consent-forms.ts";
 import { loadContact360, loadContactPanels, recordConsentInPerson } from "../../core/contacts/contact-360.server.ts";
 import { listTimeline } from "../../core/contacts/timeline.server.ts";
-import { formatDate, formatDateTime } from "../../core/i18n/format.ts";
+import { formatDate, formatDateTime, formatLocalDate } from "../../core/i18n/format.ts";
+import { zoneAbbreviation } from "../../core/time/local-time.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { interactionDirectionValues, loggableChannels, logInteractionSchema } from "../../core/interactions/interaction-forms.ts";
 import { logInteraction } from "../../core/interactions/interaction-logging.server.ts";
 import { FieldErrors, FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PanelCard } from "../../ui/panel-view.tsx";
+import { contactScores, snapshotRun } from "../../core/analytics/rfm-reading.server.ts";
+import { analyticsScoresPermission } from "../../core/analytics/rfm-snapshots.server.ts";
+import { ScorePanel } from "../../core/analytics/rfm-view.tsx";
+import { contactScorePanel } from "../../core/analytics/rfm-views.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { knownChannels, Timeline } from "../../ui/timeline.tsx";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contact.fullName ?? ""} · Nusa CRM` }];
+export const handle = { i18n: ["analytics"] };
 
-const zoneNames = { "Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" } as const;
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contact.fullName ?? ""} · Nusa CRM` }];
 
 function timelineChannel(value: string | null) {
   return value && /^[a-z][a-z0-9_.-]{0,39}$/.test(value) ? value : undefined;
@@ -52,10 +57,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       logger: runtime.logger,
     }),
   ]);
+  // customer scores are profiling (UU PDP): only with their own permission
+  const scorePanel = actor.permissions.has(analyticsScoresPermission)
+    ? contactScorePanel(...(await Promise.all([contactScores(runtime.db, found.contact.id), snapshotRun(runtime.db)])), language)
+    : null;
   return {
     ...found,
     timeline,
     panels,
+    scorePanel,
     channel: channel ?? "",
     language,
     can: {
@@ -101,7 +111,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function Contact360Page() {
   const loaded = useLoaderData<typeof loader>();
-  const { contact, identifiers, consents, openTasks, openTickets, answeredSurveys, timeline, panels, channel, language, can, timeZone } = loaded;
+  const { contact, identifiers, consents, openTasks, openTickets, answeredSurveys, timeline, panels, scorePanel, channel, language, can, timeZone } = loaded;
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -165,7 +175,7 @@ export default function Contact360Page() {
             <dl className="details">
               <div><dt>{t("contact360.fields.phone")}</dt><dd>{contact.phone ? <a href={`tel:${contact.phone}`}>{formatPhone(contact.phone)}</a> : dash}</dd></div>
               <div><dt>{t("contact360.fields.email")}</dt><dd>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : dash}</dd></div>
-              <div><dt>{t("contact360.fields.birthDate")}</dt><dd>{contact.birthDate ? formatDate(`${contact.birthDate}T00:00:00Z`, language, "Asia/Jakarta") : dash}</dd></div>
+              <div><dt>{t("contact360.fields.birthDate")}</dt><dd>{contact.birthDate ? formatLocalDate(contact.birthDate, language) : dash}</dd></div>
               <div><dt>{t("contact360.fields.gender")}</dt><dd>{contact.gender ? t(`contacts.genders.${contact.gender}`) : dash}</dd></div>
               <div><dt>{t("contact360.fields.address")}</dt><dd>{[contact.address, contact.city].filter(Boolean).join(", ") || dash}</dd></div>
               <div><dt>{t("contact360.fields.channel")}</dt><dd>{t(`contacts.channels.${contact.preferredChannel}`)}</dd></div>
@@ -245,6 +255,7 @@ export default function Contact360Page() {
               </details>
             ) : null}
           </section>
+          {scorePanel ? <ScorePanel view={scorePanel} moreHref="/staff/analytics" /> : null}
           {panels.length ? (
             <section className="c360-panels" aria-label={t("contact360.panels")}>
               {panels.map((p) => (
@@ -381,7 +392,7 @@ export default function Contact360Page() {
                         aria-describedby={`${logFields.occurredAt.id}-hint ${logFields.occurredAt.errorId}`}
                       />
                       <p className="hint" id={`${logFields.occurredAt.id}-hint`}>
-                        {t("contact360.log.occurredAtHint", { zone: zoneNames[timeZone] })}
+                        {t("contact360.log.occurredAtHint", { zone: zoneAbbreviation(timeZone) })}
                       </p>
                       <FieldErrors id={logFields.occurredAt.errorId} errors={logFields.occurredAt.errors} />
                     </div>

@@ -6,7 +6,11 @@ import { dashboardCounts } from "../../core/dashboard/dashboard.server.ts";
 import { formatNumber } from "../../core/i18n/format.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import type { WidgetView } from "../../core/plugins/contract.ts";
+import { roleDashboard } from "../../core/reports/dashboard.server.ts";
+import { ChartGrid, KpiTiles, ReportFilters, ReportProblems } from "../../core/reports/report-view.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+
+export const handle = { i18n: ["common", "staff", "reports"] };
 
 export const meta: MetaFunction = () => [{ title: "Dasbor · Dashboard · Nusa CRM" }];
 
@@ -15,6 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { runtime, language } = context;
   const enabled = await runtime.registry.enabledPluginIds(runtime.db);
   const widgets = runtime.registry.dashboardWidgets(enabled, actor.permissions);
+  // the staff home is the user's role dashboard (issue 9), above the counts and plugin widgets
+  const report = actor.permissions.has("core.report.read") ? await roleDashboard(runtime, actor, { url: new URL(request.url), language, now: new Date() }) : null;
   const [counts, widgetViews] = await Promise.all([
     dashboardCounts(runtime.db),
     Promise.all(
@@ -24,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })),
     ),
   ]);
-  return { counts, widgets: widgetViews, language };
+  return { counts, widgets: widgetViews, language, report };
 }
 
 function Widget({ view }: { view: WidgetView }) {
@@ -57,8 +63,9 @@ function Widget({ view }: { view: WidgetView }) {
 }
 
 export default function Dashboard() {
-  const { counts, widgets, language } = useLoaderData<typeof loader>();
+  const { counts, widgets, language, report } = useLoaderData<typeof loader>();
   const { t } = useTranslation("staff");
+  const { t: tr } = useTranslation("reports");
   const stats = [
     { key: "contacts", value: counts.contacts },
     { key: "newContacts30d", value: counts.newContacts30d },
@@ -68,6 +75,25 @@ export default function Dashboard() {
   return (
     <>
       <PageHeader title={t("dashboard.title")} />
+      {report ? (
+        <>
+          <ReportFilters
+            request={report.request}
+            branches={report.branches}
+            allBranches={report.allBranches}
+            dashboards={{ current: report.dashboardId, ids: report.dashboardIds }}
+          />
+          <ReportProblems problems={report.problems} />
+          <h2>
+            {tr(`dashboards.${report.dashboardId}`)} · <span className="muted">{report.periodText}</span>
+          </h2>
+          <p className="muted">
+            {report.previousText} · <span data-testid="dashboard-freshness">{report.freshnessText}</span>
+          </p>
+          <KpiTiles tiles={report.tiles} label={tr(`dashboards.${report.dashboardId}`)} />
+          <ChartGrid charts={report.charts} />
+        </>
+      ) : null}
       <section className="grid four" aria-label={t("dashboard.countsLabel")}>
         {stats.map((s) => (
           <div className="card" key={s.key}>

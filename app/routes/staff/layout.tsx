@@ -16,7 +16,7 @@ export default function StaffLayout() {
   const { userName, nav } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
-    <PortalShell portalName={t("portals.staff")} home="/staff" userName={userName} nav={nav}>
+    <PortalShell portalName={t("portals.staff")} home="/staff" userName={userName} nav={nav} accountHref="/staff/security">
       <Outlet />
     </PortalShell>
   );

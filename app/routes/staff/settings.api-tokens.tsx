@@ -8,6 +8,8 @@ import { requireStaff } from "../../core/auth/guards.server.ts";
 import { fhirProviders } from "../../core/fhir/fhir-api.server.ts";
 import { formatDateTime } from "../../core/i18n/format.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { dayInstants, isLocalDate, today } from "../../core/time/local-time.ts";
+import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { fields as fieldTypes, z } from "../../core/validation/validation.ts";
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
@@ -26,8 +28,7 @@ const createSchema = z.object({
   expiresOn: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date")
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "validation.date")
-    .refine((v) => Date.parse(`${v}T00:00:00Z`) > Date.now(), "staff:settings.apiTokens.errors.expiryPast")
+    .refine(isLocalDate, "validation.date")
     .optional(),
 });
 const revokeSchema = z.object({ intent: z.literal("revoke"), id: z.string().uuid() });
@@ -84,7 +85,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // a token with "every type" needs no single-type scopes beside it
   const chosen = scopes.includes(allRead) ? [allRead] : scopes;
-  const created = await createApiToken(db, actor, { name, scopes: chosen, expiresAt: expiresOn ? new Date(`${expiresOn}T23:59:59+07:00`) : null });
+  // a token is valid through the whole chosen day, in the admin's own zone
+  const timeZone = await staffTimeZone(db, actor);
+  if (expiresOn && expiresOn < today(timeZone)) {
+    return data({ intent: "create" as const, result: submission.reply({ fieldErrors: { expiresOn: ["staff:settings.apiTokens.errors.expiryPast"] } }), secret: null }, { status: 400 });
+  }
+  const expiresAt = expiresOn ? dayInstants(expiresOn, timeZone).end : null;
+  const created = await createApiToken(db, actor, { name, scopes: chosen, expiresAt });
   if (!created.ok) return data({ intent: "create" as const, result: submission.reply({ fieldErrors: { scopes: ["staff:settings.apiTokens.errors.scope"] } }), secret: null }, { status: 400 });
   // the secret is answered once, in this response, and never stored: no redirect, so it is not in a URL
   return data({ intent: "create" as const, result: submission.reply({ resetForm: true }), secret: { name: created.token.name, value: created.secret } });

@@ -7,6 +7,7 @@ import { requireStaff } from "../../core/auth/guards.server.ts";
 import { createBranch, getBranch, listBranches, updateBranch, type BranchError } from "../../core/branches/branches.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
+import { isTimeZone, timeZones, zoneAbbreviation } from "../../core/time/local-time.ts";
 import { fields as fieldTypes, z } from "../../core/validation/validation.ts";
 import { FieldErrors, FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
@@ -17,13 +18,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 const PERMISSION = "core.branch.manage";
 const branchKinds = ["hospital", "store", "office"] as const;
-// Indonesia's three zones, shown the way people here name them
-const timeZones = [
-  { value: "Asia/Jakarta", abbr: "WIB" },
-  { value: "Asia/Makassar", abbr: "WITA" },
-  { value: "Asia/Jayapura", abbr: "WIT" },
-] as const;
-const zoneValues = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"] as const;
 
 const branchFields = {
   code: z
@@ -35,7 +29,7 @@ const branchFields = {
     .regex(/^[A-Z0-9][A-Z0-9-]*$/, "staff:settings.branches.errors.codeFormat"),
   name: fieldTypes.name(),
   kind: z.enum(branchKinds),
-  timeZone: z.enum(zoneValues),
+  timeZone: z.enum(timeZones),
   address: fieldTypes.optionalText(300),
   city: fieldTypes.optionalText(100),
   phone: fieldTypes.optionalPhone(),
@@ -102,7 +96,7 @@ export default function BranchesSettings() {
   const { t } = useTranslation("staff");
   const createFailed = actionData?.intent === "create";
   const location = useLocation();
-  const zoneAbbr = (tz: string) => timeZones.find((zone) => zone.value === tz)?.abbr ?? tz;
+  const zoneAbbr = (tz: string) => (isTimeZone(tz) ? zoneAbbreviation(tz) : tz);
   return (
     <>
       <SettingsHeader title={t("settings.branches.title")} permissions={tabs} />
@@ -217,7 +211,7 @@ function BranchForm({ mode, branch, lastResult }: { mode: "create" | "update"; b
         <SelectField
           field={fields.timeZone}
           label={t("settings.branches.fields.timeZone")}
-          options={timeZones.map((zone) => ({ value: zone.value, label: t(`settings.branches.timeZones.${zone.abbr}`) }))}
+          options={timeZones.map((zone) => ({ value: zone, label: t(`settings.branches.timeZones.${zoneAbbreviation(zone)}`) }))}
         />
         <TextField field={fields.address} label={t("settings.branches.fields.address")} autoComplete="off" />
         <TextField field={fields.city} label={t("settings.branches.fields.city")} autoComplete="off" />

@@ -3,7 +3,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../core/auth/guards.server.ts";
+import { requireRecentAuth, requireStaff } from "../../core/auth/guards.server.ts";
 import { startSession } from "../../core/auth/session.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { listRolesWithPermissions, permissionLabel, roleLabel, setRolePermissions, type RoleError } from "../../core/roles/roles.server.ts";
@@ -59,6 +59,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, PERMISSION);
+  // a permission change is a privilege change: the admin proves it is them (issue 12)
+  requireRecentAuth(context, request);
   const submission = parseWithZod(await request.formData(), { schema: saveSchema });
   if (submission.status !== "success") {
     return data({ roleId: null, result: submission.reply({ formErrors: ["validation.invalid"] }) }, { status: 400 });

@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../core/auth/guards.server.ts";
+import { requireRecentAuth, requireStaff } from "../../core/auth/guards.server.ts";
 import { startSession } from "../../core/auth/session.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { roleLabel } from "../../core/roles/roles.server.ts";
@@ -99,6 +99,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { runtime } = context;
   const formData = await request.formData();
   const intent = formData.get("intent");
+  // creating a user or changing one's roles is a privilege change: the admin proves it is them (issue 12)
+  if (intent === "create" || intent === "update") requireRecentAuth(context, request);
 
   if (intent === "create") {
     const submission = parseWithZod(formData, { schema: createSchema });

@@ -4,8 +4,8 @@ import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { formatNumber } from "../../core/i18n/format.ts";
 import type { Language } from "../../core/i18n/languages.ts";
-import { instantToLocal } from "../../core/tasks/task-due.ts";
-import { staffTimeZone } from "../../core/tasks/tasks.server.ts";
+import { presetRange } from "../../core/time/local-time.ts";
+import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { satisfactionRatings, surveyResultsFilterSchema } from "../../core/surveys/survey-forms.ts";
 import { surveyResults, type RatingCounts } from "../../core/surveys/survey-results.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -17,10 +17,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.survey.read");
   const filter = surveyResultsFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const timeZone = await staffTimeZone(context.runtime.db, actor);
-  const today = instantToLocal(new Date(), timeZone).slice(0, 10);
-  const monthAgo = instantToLocal(new Date(Date.now() - 29 * 24 * 3600_000), timeZone).slice(0, 10);
-  let from = filter.from ?? monthAgo;
-  let to = filter.to ?? today;
+  const last30 = presetRange("30d", timeZone);
+  let from = filter.from ?? last30.from;
+  let to = filter.to ?? last30.to;
   if (from > to) [from, to] = [to, from];
   return {
     from,

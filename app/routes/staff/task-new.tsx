@@ -4,9 +4,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
-import { localToInstant } from "../../core/tasks/task-due.ts";
+import { parseLocalDateTime } from "../../core/time/local-time.ts";
+import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { createTaskSchema, taskPriorities } from "../../core/tasks/task-forms.ts";
-import { createTask, staffTimeZone } from "../../core/tasks/tasks.server.ts";
+import { createTask } from "../../core/tasks/tasks.server.ts";
 import { chosenContact, contactChoices } from "../../core/tickets/contact-choice.server.ts";
 import { assignableStaff } from "../../core/tickets/tickets.server.ts";
 import { ContactPicker } from "../../ui/contact-picker.tsx";
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: createTaskSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const { dueAt: local, ...rest } = submission.value;
-  const dueAt = local ? localToInstant(local, await staffTimeZone(context.runtime.db, actor)) : null;
+  const dueAt = local ? parseLocalDateTime(local, await staffTimeZone(context.runtime.db, actor)) : null;
   if (local && !dueAt) return data(submission.reply({ fieldErrors: { dueAt: ["validation.date"] } }), { status: 400 });
   const result = await createTask(context.runtime, actor, { ...rest, dueAt });
   if (!result.ok) {

@@ -5,9 +5,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
 import { formatDateTime } from "../../core/i18n/format.ts";
-import { instantToLocal, localToInstant } from "../../core/tasks/task-due.ts";
+import { instantToLocalInput, parseLocalDateTime } from "../../core/time/local-time.ts";
+import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { delegateTaskSchema, taskPriorities, taskStatusSchema, updateTaskSchema } from "../../core/tasks/task-forms.ts";
-import { delegateTask, getTask, setTaskStatus, staffTimeZone, updateTask, type TaskError } from "../../core/tasks/tasks.server.ts";
+import { delegateTask, getTask, setTaskStatus, updateTask, type TaskError } from "../../core/tasks/tasks.server.ts";
 import { assignableStaff } from "../../core/tickets/tickets.server.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -47,7 +48,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const submission = parseWithZod(formData, { schema: updateTaskSchema });
       if (submission.status !== "success") return data({ intent: "update" as Intent, result: submission.reply() }, { status: 400 });
       const { dueAt: local, ...rest } = submission.value;
-      const dueAt = local ? localToInstant(local, await staffTimeZone(db, actor)) : null;
+      const dueAt = local ? parseLocalDateTime(local, await staffTimeZone(db, actor)) : null;
       if (local && !dueAt) return data({ intent: "update" as Intent, result: submission.reply({ fieldErrors: { dueAt: ["validation.date"] } }) }, { status: 400 });
       return outcome("update", submission, await updateTask(db, actor, taskId, { ...rest, dueAt }));
     }
@@ -78,7 +79,7 @@ export default function StaffTask() {
     defaultValue: {
       title: task.title,
       description: task.description ?? "",
-      dueAt: task.dueAt ? instantToLocal(task.dueAt, timeZone) : "",
+      dueAt: task.dueAt ? instantToLocalInput(task.dueAt, timeZone) : "",
       priority: task.priority,
     },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: updateTaskSchema }),

@@ -7,7 +7,8 @@ import { formatDateTime, PageHeader } from "../../../app/plugin-api/ui.ts";
 import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
-import { appointmentSettings, bookAppointment, myVisits } from "../booking.server.ts";
+import { bookAppointment, myVisits } from "../booking.server.ts";
+import { appointmentSettings } from "../visit.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
 import { joinWaitlist } from "../waitlist.server.ts";
 

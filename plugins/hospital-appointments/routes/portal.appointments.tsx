@@ -5,7 +5,8 @@ import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../../app/plugin-api/server.ts";
 import { formatDate, formatDateTime, PageHeader } from "../../../app/plugin-api/ui.ts";
 import { appointmentActionSchema, waitlistActionSchema } from "../appointment-forms.ts";
-import { appointmentSettings, cancelAppointment, myVisits } from "../booking.server.ts";
+import { cancelAppointment, myVisits } from "../booking.server.ts";
+import { appointmentSettings } from "../visit.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
 import { answerOffer, leaveWaitlist, myWaitlist } from "../waitlist.server.ts";
 

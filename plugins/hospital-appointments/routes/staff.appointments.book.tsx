@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
+import { isUuid } from "../../../app/plugin-api/index.ts";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +9,8 @@ import { PageHeader } from "../../../app/plugin-api/ui.ts";
 import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
-import { appointmentSettings, bookAppointment } from "../booking.server.ts";
+import { bookAppointment } from "../booking.server.ts";
+import { appointmentSettings } from "../visit.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
 import { joinWaitlist } from "../waitlist.server.ts";
 import { eq } from "drizzle-orm";
@@ -17,13 +19,11 @@ export const handle = { i18n: ["hospital-appointments"] };
 
 export const meta: MetaFunction = () => [{ title: "Buat janji temu · Book · Nusa CRM" }];
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "hospital-appointments.appointment.manage");
   const url = new URL(request.url);
   const contactId = url.searchParams.get("contactId") ?? "";
-  const [contact] = uuid.test(contactId) ? await context.runtime.db.select({ id: contacts.id, fullName: contacts.fullName }).from(contacts).where(eq(contacts.id, contactId)) : [];
+  const [contact] = isUuid(contactId) ? await context.runtime.db.select({ id: contacts.id, fullName: contacts.fullName }).from(contacts).where(eq(contacts.id, contactId)) : [];
   const settings = await appointmentSettings(context.runtime.db);
   const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: Math.max(settings.horizonDays, 90) });
   return { contact: contact ?? null, picker, source: url.searchParams.get("source"), language: context.language };

@@ -1,10 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
-import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
+import { formatLocalTime, PageHeader } from "../../../app/plugin-api/ui.ts";
 import { doctorDay } from "../booking.server.ts";
-import { isDate, localDateOf, localTimeOf } from "../zone.ts";
+import { isLocalDate, localTimeOf, today } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
@@ -13,9 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Pasien saya · My patients ·
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.appointment.read");
   const raw = new URL(request.url).searchParams.get("date") ?? "";
-  const date = isDate(raw) ? raw : localDateOf(new Date(), "Asia/Jakarta");
+  const date = isLocalDate(raw) ? raw : today(await staffTimeZone(context.runtime.db, actor));
   const day = await doctorDay(context.runtime.db, actor, date);
-  return { date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: localTimeOf(v.startAt, v.timeZone) })) };
+  return { date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, v.timeZone)) })) };
 }
 
 export default function DoctorDay() {

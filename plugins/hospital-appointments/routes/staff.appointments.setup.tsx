@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
+import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
 import { PageHeader, translateError } from "../../../app/plugin-api/ui.ts";
 import { z } from "../../../app/plugin-api/index.ts";
 import { exceptionSchema, practitionerSchema, scheduleSchema, serviceSchema } from "../appointment-forms.ts";
@@ -26,18 +26,16 @@ import {
   updateService,
   type SetupResult,
 } from "../setup.server.ts";
-import { localDateOf } from "../zone.ts";
+import { today } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
 export const meta: MetaFunction = () => [{ title: "Jadwal praktik · Schedules · Nusa CRM" }];
 
-const today = () => localDateOf(new Date(), "Asia/Jakarta");
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireStaff(context, request, "hospital-appointments.schedule.manage");
+  const { actor } = requireStaff(context, request, "hospital-appointments.schedule.manage");
   const db = context.runtime.db;
-  const [overview, branches, services] = await Promise.all([setupOverview(db, today()), hospitalBranches(db), activeServices(db)]);
+  const [overview, branches, services] = await Promise.all([setupOverview(db, today(await staffTimeZone(db, actor))), hospitalBranches(db), activeServices(db)]);
   return { ...overview, branches, activeServices: services };
 }
 
@@ -83,6 +81,7 @@ function withIntent(form: FormData, intent: string) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.schedule.manage");
+  const todayHere = today(await staffTimeZone(context.runtime.db, actor));
   const form = await request.formData();
   const rawIntent = String(form.get("intent"));
   if (!(rawIntent in sections)) return data({ section: null, intent: rawIntent, errors: ["hospital-appointments:errors.invalid"], outcome: null, kept: 0 }, { status: 400 });
@@ -119,10 +118,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "updateSchedule": {
         const id = parse(form, idSchema("updateSchedule", "scheduleId"));
         if (!id.ok) return id;
-        return wrap(parse(withIntent(form, "schedule"), scheduleSchema), (v) => updateSchedule(db, actor, { ...v, scheduleId: id.value.scheduleId }, today()));
+        return wrap(parse(withIntent(form, "schedule"), scheduleSchema), (v) => updateSchedule(db, actor, { ...v, scheduleId: id.value.scheduleId }, todayHere));
       }
       case "removeSchedule":
-        return wrap(parse(form, idSchema("removeSchedule", "scheduleId")), (v) => removeSchedule(db, actor, v.scheduleId, today()));
+        return wrap(parse(form, idSchema("removeSchedule", "scheduleId")), (v) => removeSchedule(db, actor, v.scheduleId, todayHere));
       case "updateException": {
         const id = parse(form, idSchema("updateException", "exceptionId"));
         if (!id.ok) return id;
@@ -373,6 +372,8 @@ export default function Setup() {
                     <input type="hidden" name="practitionerId" value={p.id} />
                     <Input id={`doc-${p.id}-name`} name="name" label={t("staff.fields.name")} defaultValue={p.name} />
                     <Input id={`doc-${p.id}-specialty`} name="specialty" label={t("staff.fields.specialty")} defaultValue={p.specialty ?? undefined} />
+                    <Input id={`doc-${p.id}-nik`} name="nik" label={t("staff.fields.nik")} defaultValue={p.nik ?? undefined} />
+                    <Input id={`doc-${p.id}-ihs`} name="ihsNumber" label={t("staff.fields.ihsNumber")} defaultValue={p.ihsNumber ?? undefined} />
                     <Select
                       id={`doc-${p.id}-user`}
                       name="userId"
@@ -410,6 +411,8 @@ export default function Setup() {
               <input type="hidden" name="intent" value="practitioner" />
               <Input id="doc-new-name" name="name" label={t("staff.fields.name")} />
               <Input id="doc-new-specialty" name="specialty" label={t("staff.fields.specialty")} />
+              <Input id="doc-new-nik" name="nik" label={t("staff.fields.nik")} />
+              <Input id="doc-new-ihs" name="ihsNumber" label={t("staff.fields.ihsNumber")} />
               <Select id="doc-new-user" name="userId" label={t("staff.fields.user")} options={[{ value: "", label: t("staff.fields.none") }, ...d.doctorUsers.map((u) => ({ value: u.id, label: `${u.name} · ${u.email}` }))]} />
               <button type="submit" className="primary">
                 {t("staff.add")}

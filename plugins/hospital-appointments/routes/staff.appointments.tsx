@@ -3,12 +3,12 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
-import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { formatLocalTime, PageHeader } from "../../../app/plugin-api/ui.ts";
 import { appointmentActionSchema } from "../appointment-forms.ts";
 import { branchDay, cancelAppointment, changeStatus } from "../booking.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
 import { hospitalBranches } from "../setup.server.ts";
-import { isDate, localDateOf, localTimeOf, type BranchTimeZone } from "../zone.ts";
+import { isLocalDate, localDateOf, localTimeOf, zoneOrDefault } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
@@ -19,15 +19,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const branches = await hospitalBranches(context.runtime.db);
   const branch = branches.find((b) => b.id === url.searchParams.get("branch")) ?? branches.find((b) => b.id === auth.actor.branchId) ?? branches[0] ?? null;
-  const tz = (branch?.timeZone ?? "Asia/Jakarta") as BranchTimeZone;
+  const tz = zoneOrDefault(branch?.timeZone);
   const rawDate = url.searchParams.get("date") ?? "";
-  const date = isDate(rawDate) ? rawDate : localDateOf(new Date(), tz);
+  const date = isLocalDate(rawDate) ? rawDate : localDateOf(new Date(), tz);
   const visits = branch ? await branchDay(context.runtime.db, { branchId: branch.id, date }) : [];
   return {
     branches,
     branchId: branch?.id ?? null,
     date,
-    visits: visits.map((v) => ({ ...v, time: localTimeOf(v.startAt, tz) })),
+    visits: visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, tz)) })),
     canManage: hasPermission(context.auth, "hospital-appointments.appointment.manage"),
   };
 }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
+import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
 import { formatNumber, PageHeader } from "../../../app/plugin-api/ui.ts";
 import { referralReport, reportWindow, type ReferralReportTotals } from "../reports.server.ts";
 
@@ -10,12 +10,13 @@ export const handle = { i18n: ["hospital-referrals"] };
 export const meta: MetaFunction = () => [{ title: "Laporan rujukan · Referral reports · Nusa CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireStaff(context, request, "hospital-referrals.referral.read");
+  const { actor } = requireStaff(context, request, "hospital-referrals.referral.read");
   const url = new URL(request.url);
-  const window = reportWindow(url.searchParams.get("from"), url.searchParams.get("to"));
+  const window = reportWindow(url.searchParams.get("from"), url.searchParams.get("to"), await staffTimeZone(context.runtime.db, actor));
   const rawDirection = url.searchParams.get("direction");
   const direction = rawDirection === "incoming" || rawDirection === "outgoing" ? rawDirection : null;
-  const report = await referralReport(context.runtime.db, { ...window, direction });
+  // a report: from the read replica when there is one (ADR 024)
+  const report = await referralReport(context.runtime.readDb, { ...window, direction });
   return { ...window, direction, ...report, language: context.language };
 }
 

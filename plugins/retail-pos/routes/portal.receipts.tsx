@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../../app/plugin-api/server.ts";
 import { PageHeader, formatDateTime, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { zoneOrDefault } from "../../../app/plugin-api/index.ts";
 import { listOwnReceipts } from "../sales-history.server.ts";
 
 export const handle = { i18n: ["common", "portal", "retail-pos"] };
@@ -30,7 +31,7 @@ export default function Receipts() {
               <span className={r.kind === "refund" ? "badge off" : "badge"}>{t(`receipts.${r.kind}`)}</span>
             </div>
             <p className="muted">
-              {formatDateTime(r.occurredAt, lang, r.timeZone as "Asia/Jakarta")} · {t("receipts.receipt", { number: r.receiptNo })}
+              {formatDateTime(r.occurredAt, lang, zoneOrDefault(r.timeZone))} · {t("receipts.receipt", { number: r.receiptNo })}
             </p>
             {r.lines.length ? (
               <table className="receipt-lines">

@@ -2,7 +2,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
+import { presetRange } from "../../../app/plugin-api/index.ts";
+import { branchTimeZone, requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
 import { PageHeader, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
 import { listStores } from "../connections.server.ts";
 import { reportQuerySchema } from "../report-forms.ts";
@@ -11,22 +12,21 @@ import { salesReport } from "../sales-history.server.ts";
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
 export const meta: MetaFunction = () => [{ title: "Laporan penjualan · Sales reports · Nusa CRM" }];
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireStaff(context, request, "retail-pos.report.read");
+  const { actor } = requireStaff(context, request, "retail-pos.report.read");
+  const { db } = context.runtime;
   const url = new URL(request.url);
   const parsed = reportQuerySchema.safeParse(Object.fromEntries(url.searchParams));
   const query = parsed.success ? parsed.data : reportQuerySchema.parse({});
-  const to = query.to ?? isoDay(new Date());
-  const from = query.from ?? isoDay(new Date(Date.now() - 29 * 86_400_000));
-  // whole days in WIB; a store's own zone decides the "day" grouping
-  const rows = await salesReport(context.runtime.db, {
-    from: new Date(`${from}T00:00:00+07:00`),
-    to: new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 86_400_000),
-    groupBy: query.groupBy,
-    branchId: query.store ?? null,
-  });
+  // the default range ends today in the zone of the store being looked at (the viewer's own without one)
+  const timeZone = query.store ? await branchTimeZone(db, query.store) : await staffTimeZone(db, actor);
+  const last30 = presetRange("30d", timeZone);
+  let from = query.from ?? last30.from;
+  let to = query.to ?? last30.to;
+  if (from > to) [from, to] = [to, from];
+  // each sale counts on its own store's calendar day
+  // a report: from the read replica when there is one (ADR 024)
+  const rows = await salesReport(context.runtime.readDb, { from, to, groupBy: query.groupBy, branchId: query.store ?? null });
   return { rows, from, to, groupBy: query.groupBy, store: query.store ?? "", stores: await listStores(context.runtime.db) };
 }
 

@@ -1,0 +1,270 @@
+// Daily rollups behind the dashboards (ADR 021). The additive KPIs (sums and counts) are stored per
+// KPI × dimension × local day × branch by a job that runs every minute and recomputes only the days
+// that writes touched (statement triggers on the KPIs' source tables mark them in kpi_rollup_dirty);
+// the present-state KPIs (backlog, liability …) are stored per branch at each run. Every figure is
+// the KPI's own SQL grouped by day and branch, so a dashboard read from the rollups shows exactly the
+// numbers the live SQL gives. Distinct counts, medians and percentiles are not additive: live SQL.
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Database } from "../../../db/client.ts";
+import type { KpiContext, KpiDefinition, KpiDimension, KpiQuery, KpiRow, Translate } from "../plugins/contract.ts";
+import { daysBetween, type DateRange } from "../time/local-time.ts";
+
+/** The job that brings the rollups up to date, every minute (the freshness a dashboard shows). */
+export const kpiRollupQueue = "core.kpi-rollups";
+export const kpiRollupCron = "* * * * *";
+
+/** A KPI with its full id (`core.…`, `<plugin>.…`). */
+export type RollupKpi = KpiDefinition & { id: string };
+
+/** What a request needs to know to read from the rollups: when they were brought up to date, and for which KPIs. */
+export interface RollupView {
+  asOf: Date;
+  kpiIds: ReadonlySet<string>;
+}
+
+// the span a full rebuild asks for: every day a record can have
+const everything: DateRange = { from: "1970-01-01", to: "2199-12-31" };
+// every branch's zone lies between these: a branch changing its zone moves its records' days
+const branchesSource = { table: "branches", days: ["*time_zone"] };
+
+/** KPIs whose totals are read from the rollups: additive ones, and snapshots that split by branch. */
+export function isRolledUp(kpi: Pick<KpiDefinition, "rollup" | "snapshot" | "dimensions">) {
+  return kpi.snapshot ? kpi.dimensions.includes("branch") : Boolean(kpi.rollup);
+}
+
+interface Installed {
+  kpis: string[];
+  tables: Record<string, string[]>;
+}
+
+function wanted(kpis: RollupKpi[]): Installed {
+  const tables: Record<string, Set<string>> = {};
+  for (const source of [branchesSource, ...kpis.flatMap((k) => (k.snapshot ? [] : (k.rollup?.sources ?? [])))]) {
+    for (const column of source.days) (tables[source.table] ??= new Set()).add(column);
+  }
+  return {
+    kpis: kpis.filter(isRolledUp).map((k) => k.id).sort(),
+    tables: Object.fromEntries(Object.keys(tables).sort().map((t) => [t, [...tables[t]].sort()])),
+  };
+}
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a table or column name: ${name}`);
+  return name;
+};
+
+/**
+ * Installs the day-marking triggers for the KPIs' source tables when the set of KPIs or sources
+ * changed (a plugin installed, a KPI added), and then asks for a full rebuild; until it is done the
+ * dashboards read live SQL.
+ */
+async function ensureTriggers(db: Database, kpis: RollupKpi[]) {
+  const want = wanted(kpis);
+  const signature = JSON.stringify(want);
+  const [state] = rowsOf<{ triggers: string | null }>(await db.execute(sql`select triggers from kpi_rollup_state where id = 1`));
+  if (state?.triggers === signature) return;
+  const before: Installed = state?.triggers ? JSON.parse(state.triggers) : { kpis: [], tables: {} };
+  await db.transaction(async (tx) => {
+    for (const table of Object.keys(before.tables).filter((t) => !want.tables[t])) {
+      for (const op of ["ins", "upd", "del"]) await tx.execute(sql.raw(`drop trigger if exists kpi_rollup_touch_${op} on ${ident(table)}`));
+    }
+    for (const [table, columns] of Object.entries(want.tables)) {
+      const args = columns.map((c) => `'${c.startsWith("*") ? `*${ident(c.slice(1))}` : ident(c)}'`).join(", ");
+      const t = ident(table);
+      await tx.execute(sql.raw(`create or replace trigger kpi_rollup_touch_ins after insert on ${t} referencing new table as kpi_new for each statement execute function kpi_rollup_touch(${args})`));
+      await tx.execute(sql.raw(`create or replace trigger kpi_rollup_touch_upd after update on ${t} referencing old table as kpi_old new table as kpi_new for each statement execute function kpi_rollup_touch(${args})`));
+      await tx.execute(sql.raw(`create or replace trigger kpi_rollup_touch_del after delete on ${t} referencing old table as kpi_old for each statement execute function kpi_rollup_touch(${args})`));
+    }
+    await tx.execute(sql`insert into kpi_rollup_dirty (day, xact) values ('-infinity', txid_current()) on conflict do nothing`);
+    await tx.execute(sql`insert into kpi_rollup_state (id, as_of, triggers) values (1, null, ${signature})
+      on conflict (id) do update set as_of = null, triggers = excluded.triggers`);
+  });
+}
+
+/** Consecutive days grouped into ranges, so that each range is one grouped query per KPI and dimension. */
+export function dayRuns(days: string[]): DateRange[] {
+  const sorted = [...new Set(days)].sort();
+  const runs: DateRange[] = [];
+  for (const day of sorted) {
+    const last = runs.at(-1);
+    if (last && daysBetween(last.to, day) === 1) last.to = day;
+    else runs.push({ from: day, to: day });
+  }
+  return runs;
+}
+
+function rollupDimensions(kpi: RollupKpi): ("" | KpiDimension)[] {
+  // the branch split is the total's own branch_key
+  return ["", ...kpi.dimensions.filter((d) => d !== "branch")];
+}
+
+// figures only: labels the rollups keep come from the data (names), never from translations
+const refreshContext = (db: Database): KpiContext => ({ db, language: "id", t: ((key: string) => key) as Translate });
+
+async function insertDays(db: Database, kpiId: string, dimension: string, rows: KpiRow[]) {
+  for (let i = 0; i < rows.length; i += 2000) {
+    const chunk = rows.slice(i, i + 2000);
+    const json = JSON.stringify(chunk.map((r) => ({ d: r.day, b: r.branchKey, k: r.key ?? "", l: r.label ?? null, n: r.numerator, m: r.denominator ?? null })));
+    await db.execute(sql`insert into kpi_rollup_days (kpi_id, dimension, day, branch_key, key, label, numerator, denominator)
+      select ${kpiId}, ${dimension}, (r->>'d')::date, r->>'b', r->>'k', r->>'l', (r->>'n')::float8, (r->>'m')::float8
+      from jsonb_array_elements(${json}::jsonb) r`);
+  }
+}
+
+interface ComputedDays {
+  kpiId: string;
+  dimension: string;
+  range: DateRange;
+  rows: KpiRow[];
+}
+
+async function computeDays(db: Database, kpi: RollupKpi, range: DateRange, now: Date): Promise<ComputedDays[]> {
+  const out: ComputedDays[] = [];
+  for (const dimension of rollupDimensions(kpi)) {
+    const query: KpiQuery = { range, branchIds: null, dimension: dimension || null, now, daily: true };
+    out.push({ kpiId: kpi.id, dimension, range, rows: await kpi.compute(query, refreshContext(db)) });
+  }
+  return out;
+}
+
+async function writeDays(tx: Database, computed: ComputedDays, full: boolean) {
+  const { kpiId, dimension, range } = computed;
+  await tx.execute(
+    full
+      ? sql`delete from kpi_rollup_days where kpi_id = ${kpiId} and dimension = ${dimension}`
+      : sql`delete from kpi_rollup_days where kpi_id = ${kpiId} and dimension = ${dimension} and day between ${range.from}::date and ${range.to}::date`,
+  );
+  await insertDays(tx, kpiId, dimension, computed.rows);
+}
+
+async function computeSnapshot(db: Database, kpi: RollupKpi, now: Date) {
+  const day = now.toISOString().slice(0, 10);
+  return { kpiId: kpi.id, rows: await kpi.compute({ range: { from: day, to: day }, branchIds: null, dimension: "branch", now }, refreshContext(db)) };
+}
+
+async function writeSnapshot(tx: Database, snapshot: { kpiId: string; rows: KpiRow[] }) {
+  await tx.execute(sql`delete from kpi_rollup_snapshots where kpi_id = ${snapshot.kpiId}`);
+  if (snapshot.rows.length === 0) return;
+  const json = JSON.stringify(snapshot.rows.map((r) => ({ b: r.key ?? "-", n: r.numerator, m: r.denominator ?? null })));
+  await tx.execute(sql`insert into kpi_rollup_snapshots (kpi_id, branch_key, numerator, denominator)
+    select ${snapshot.kpiId}, r->>'b', (r->>'n')::float8, (r->>'m')::float8 from jsonb_array_elements(${json}::jsonb) r`);
+}
+
+export interface RefreshResult {
+  full: boolean;
+  days: number;
+  ms: number;
+}
+
+/**
+ * Brings the rollups up to date: the days marked since the last run (all of them after a change of
+ * KPIs or `rebuild`), and every snapshot KPI as of `now`. The figures are computed outside any
+ * transaction, statement by statement, and then written in one short transaction: a dashboard sees
+ * the old or the new figures, never half, and no long transaction holds back the event log's
+ * delivery horizon (ADR 023) while the KPIs are computed. Only the marks read before computing are
+ * cleared: a write committed meanwhile leaves its own mark (its own transaction id) for the next run.
+ */
+export async function refreshKpiRollups(db: Database, kpis: RollupKpi[], options: { now?: Date; rebuild?: boolean } = {}): Promise<RefreshResult> {
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  await ensureTriggers(db, kpis);
+  if (options.rebuild) await db.execute(sql`insert into kpi_rollup_dirty (day, xact) values ('-infinity', txid_current()) on conflict do nothing`);
+  const marks = rowsOf<{ day: string; xact: string }>(await db.execute(sql`select day::text as day, xact::text as xact from kpi_rollup_dirty`));
+  const full = marks.some((m) => m.day === "-infinity");
+  const runs = full ? [everything] : dayRuns(marks.map((m) => m.day));
+  const days: ComputedDays[] = [];
+  for (const kpi of kpis.filter((k) => k.rollup && !k.snapshot)) {
+    for (const range of runs) days.push(...(await computeDays(db, kpi, range, now)));
+  }
+  const snapshots: { kpiId: string; rows: KpiRow[] }[] = [];
+  for (const kpi of kpis.filter((k) => k.snapshot && isRolledUp(k))) snapshots.push(await computeSnapshot(db, kpi, now));
+  await db.transaction(async (tx) => {
+    if (marks.length > 0) {
+      const json = JSON.stringify(marks.map((m) => ({ d: m.day, x: m.xact })));
+      await tx.execute(sql`delete from kpi_rollup_dirty d using jsonb_array_elements(${json}::jsonb) m
+        where d.day = (m->>'d')::date and d.xact = (m->>'x')::bigint`);
+    }
+    for (const computed of days) await writeDays(tx, computed, full);
+    for (const snapshot of snapshots) await writeSnapshot(tx, snapshot);
+    await tx.execute(sql`update kpi_rollup_state set as_of = ${now.toISOString()}::timestamptz where id = 1`);
+  });
+  return { full, days: full ? -1 : runs.reduce((n, r) => n + daysBetween(r.from, r.to) + 1, 0), ms: Date.now() - started };
+}
+
+export async function rollupView(db: Database): Promise<RollupView | null> {
+  const [state] = rowsOf<{ as_of: Date | string | null; triggers: string | null }>(await db.execute(sql`select as_of, triggers from kpi_rollup_state where id = 1`));
+  if (!state?.as_of || !state.triggers) return null;
+  return { asOf: new Date(state.as_of), kpiIds: new Set((JSON.parse(state.triggers) as Installed).kpis) };
+}
+
+function branchFilter(query: Pick<KpiQuery, "branchIds">): SQL {
+  if (query.branchIds === null) return sql`true`;
+  if (query.branchIds.length === 0) return sql`false`;
+  return sql`branch_key in (${sql.join(
+    query.branchIds.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
+}
+
+type Summed = { key: string | null; label: string | null; numerator: number | null; denominator: number | null };
+
+function toRow(kpi: RollupKpi, r: Summed | undefined, key: string | null): KpiRow {
+  return {
+    key,
+    ...(r?.label != null ? { label: r.label } : {}),
+    numerator: Number(r?.numerator ?? 0),
+    denominator: kpi.denominator ? Number(r?.denominator ?? 0) : null,
+  };
+}
+
+/** The KPI's rows (total, or split by a dimension) from the rollups, as its compute would answer them. */
+export async function rollupRows(db: Database, kpi: RollupKpi, query: Pick<KpiQuery, "range" | "branchIds" | "dimension">): Promise<KpiRow[]> {
+  if (query.dimension && !kpi.dimensions.includes(query.dimension)) return [];
+  if (kpi.snapshot) {
+    const where = sql`kpi_id = ${kpi.id} and ${branchFilter(query)}`;
+    if (!query.dimension) {
+      const [r] = rowsOf<Summed>(await db.execute(sql`select null as key, null as label, sum(numerator) as numerator, sum(denominator) as denominator from kpi_rollup_snapshots where ${where}`));
+      return [toRow(kpi, r, null)];
+    }
+    if (query.dimension !== "branch") throw new Error("a snapshot KPI's rollup holds its branch split only");
+    return rowsOf<Summed>(
+      await db.execute(sql`select branch_key as key, (select b.name from branches b where b.id::text = branch_key) as label, numerator, denominator
+        from kpi_rollup_snapshots where ${where} order by 1`),
+    ).map((r) => toRow(kpi, r, r.key));
+  }
+  const days = sql`kpi_id = ${kpi.id} and day between ${query.range.from}::date and ${query.range.to}::date and ${branchFilter(query)}`;
+  if (!query.dimension) {
+    const [r] = rowsOf<Summed>(await db.execute(sql`select sum(numerator) as numerator, sum(denominator) as denominator, null as key, null as label from kpi_rollup_days where dimension = '' and ${days}`));
+    return [toRow(kpi, r, null)];
+  }
+  const rows =
+    query.dimension === "branch"
+      ? await db.execute(sql`select g.key, (select b.name from branches b where b.id::text = g.key) as label, g.numerator, g.denominator
+          from (select branch_key as key, sum(numerator) as numerator, sum(denominator) as denominator from kpi_rollup_days where dimension = '' and ${days} group by 1) g order by 1`)
+      : await db.execute(sql`select key, min(label) as label, sum(numerator) as numerator, sum(denominator) as denominator
+          from kpi_rollup_days where dimension = ${query.dimension} and ${days} group by 1 order by 1`);
+  return rowsOf<Summed>(rows).map((r) => toRow(kpi, r, r.key));
+}
+
+/** The KPI's totals for consecutive ranges (a trend's buckets) in one query: rows in the buckets' order. */
+export async function rollupTrend(db: Database, kpi: RollupKpi, buckets: DateRange[], query: Pick<KpiQuery, "branchIds">): Promise<KpiRow[]> {
+  if (buckets.length === 0) return [];
+  const values = sql.join(
+    buckets.map((b, i) => sql`(${i}::int, ${b.from}::date, ${b.to}::date)`),
+    sql`, `,
+  );
+  const summed = rowsOf<Summed & { i: number }>(
+    await db.execute(sql`select b.i, sum(r.numerator) as numerator, sum(r.denominator) as denominator, null as key, null as label
+      from (values ${values}) as b(i, from_day, to_day)
+      join kpi_rollup_days r on r.kpi_id = ${kpi.id} and r.dimension = '' and r.day between b.from_day and b.to_day and ${branchFilter(query)}
+      group by b.i`),
+  );
+  return buckets.map((_, i) => toRow(kpi, summed.find((r) => Number(r.i) === i), null));
+}
+
+/** Whether this request may read `kpi` from the rollups (they are built, and hold it). */
+export function readsRollup(view: RollupView | null | undefined, kpi: RollupKpi, dimension: KpiDimension | null = null): view is RollupView {
+  if (!view || !view.kpiIds.has(kpi.id) || !isRolledUp(kpi)) return false;
+  return !kpi.snapshot || dimension === null || dimension === "branch";
+}
+

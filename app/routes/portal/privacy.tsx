@@ -1,0 +1,23 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requireCustomer } from "../../core/auth/guards.server.ts";
+import { myPrivacyAction, myPrivacyView } from "../../core/privacy/my-privacy.server.ts";
+import { MyPrivacyPage } from "../../ui/privacy/my-privacy-page.tsx";
+
+export const meta: MetaFunction = () => [{ title: "Privasi & data saya · Privacy & my data · Nusa CRM" }];
+export const handle = { i18n: ["privacy"] };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = requireCustomer(context, request);
+  return myPrivacyView(context.runtime, actor, context.language);
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = requireCustomer(context, request);
+  const { status, ...result } = await myPrivacyAction(context.runtime, actor, Object.fromEntries(await request.formData()), context.language);
+  return status === 200 ? result : data(result, { status });
+}
+
+export default function MyPrivacy() {
+  return <MyPrivacyPage view={useLoaderData<typeof loader>()} result={useActionData<typeof action>()} exportHref="/portal/privacy/export" />;
+}

@@ -1,0 +1,180 @@
+// retail-pos' KPIs. A sale or refund counts on the local day it happened in its store's zone; every
+// store is a branch, so the branch filter and the "store" dimension are the same column.
+import { sql } from "drizzle-orm";
+import { defineKpi, rowsOf, type KpiDefinition, type KpiQuery } from "../../app/plugin-api/index.ts";
+import { aggregate, branchDimension, dailyBy, inRangeSql } from "../../app/plugin-api/server.ts";
+
+const strings = (id: string, withDenominator: boolean) => ({
+  name: `kpis.${id}.name`,
+  definition: `kpis.${id}.definition`,
+  numerator: `kpis.${id}.numerator`,
+  ...(withDenominator ? { denominator: `kpis.${id}.denominator` } : {}),
+});
+
+const permission = "retail-pos.report.read";
+const inPeriod = (q: Pick<KpiQuery, "range" | "branchIds">) => inRangeSql(sql`x.occurred_at`, sql`x.branch_id`, q);
+const store = branchDimension(sql`x.branch_id`);
+// dashboards read these from daily rollups (ADR 021); a sale's lines are written with the sale
+const daily = dailyBy(sql`x.occurred_at`, sql`x.branch_id`);
+const rollup = { sources: [{ table: "retail_pos_sales", days: ["occurred_at"] }] };
+const storeDims = { store, branch: store, weekday: { key: sql`extract(isodow from (x.occurred_at at time zone coalesce((select b.time_zone from branches b where b.id = x.branch_id), 'Asia/Jakarta')))::int::text` } };
+
+const receiptRecords: KpiDefinition["records"] = async (q, { db }) =>
+  rowsOf<{ receipt_no: string; total_idr: number; occurred_at: Date; contact_id: string | null }>(
+    await db.execute(sql`select x.receipt_no, x.total_idr, x.occurred_at, x.contact_id from retail_pos_sales x
+      where x.kind = 'sale' and ${inPeriod(q)} order by x.occurred_at desc limit ${q.limit}`),
+  ).map((r) => ({ label: r.receipt_no, href: r.contact_id ? `/staff/contacts/${r.contact_id}` : `/staff/pos/reports`, at: new Date(r.occurred_at), detail: String(r.total_idr) }));
+
+/** Net sales: sales minus refunds, in Rupiah, on the day each happened. */
+const netSales = defineKpi({
+  id: "netSales",
+  ...strings("netSales", false),
+  unit: "rupiah",
+  permission,
+  dimensions: ["store", "branch", "weekday"],
+  better: "up",
+  rollup,
+  compute: (q, { db }) =>
+    aggregate(db, q, {
+      from: sql`retail_pos_sales x`,
+      where: inPeriod(q),
+      // a total, not an average: without a denominator the value is the numerator itself
+      numerator: sql`coalesce(sum(case when x.kind = 'sale' then x.total_idr else -x.total_idr end), 0)`,
+      dimensions: storeDims,
+      daily,
+    }),
+  records: receiptRecords,
+});
+
+const receipts = defineKpi({
+  id: "receipts",
+  ...strings("receipts", false),
+  unit: "count",
+  permission,
+  dimensions: ["store", "branch", "weekday"],
+  better: "up",
+  rollup,
+  compute: (q, { db }) => aggregate(db, q, { from: sql`retail_pos_sales x`, where: sql`x.kind = 'sale' and ${inPeriod(q)}`, numerator: sql`count(*)`, dimensions: storeDims, daily }),
+  records: receiptRecords,
+});
+
+/** Average basket: sales Rupiah over receipts (refunds are not subtracted: a basket is what was rung up). */
+const basketRupiah = defineKpi({
+  id: "basketRupiah",
+  ...strings("basketRupiah", true),
+  unit: "rupiah",
+  permission,
+  dimensions: ["store", "branch"],
+  better: "up",
+  rollup,
+  compute: (q, { db }) =>
+    aggregate(db, q, { from: sql`retail_pos_sales x`, where: sql`x.kind = 'sale' and ${inPeriod(q)}`, numerator: sql`coalesce(sum(x.total_idr), 0)`, denominator: sql`count(*)`, dimensions: storeDims, daily }),
+});
+
+const basketItems = defineKpi({
+  id: "basketItems",
+  ...strings("basketItems", true),
+  unit: "count",
+  permission,
+  dimensions: ["store", "branch"],
+  better: "up",
+  rollup,
+  // a count with a denominator: its value is the ratio (items per receipt)
+  compute: (q, { db }) =>
+    aggregate(db, q, {
+      from: sql`retail_pos_sales x left join lateral (select coalesce(sum(l.quantity), 0) as items from retail_pos_sale_lines l where l.sale_id = x.id) li on true`,
+      where: sql`x.kind = 'sale' and ${inPeriod(q)}`,
+      numerator: sql`coalesce(sum(li.items), 0)`,
+      denominator: sql`count(*)`,
+      dimensions: storeDims,
+      daily,
+    }),
+});
+
+/** Members' share: Rupiah of sales to known contacts (members) over all sales Rupiah. */
+const membersShare = defineKpi({
+  id: "membersShare",
+  ...strings("membersShare", true),
+  unit: "percent",
+  permission,
+  dimensions: ["store", "branch"],
+  better: "up",
+  rollup,
+  compute: (q, { db }) =>
+    aggregate(db, q, {
+      from: sql`retail_pos_sales x`,
+      where: sql`x.kind = 'sale' and ${inPeriod(q)}`,
+      numerator: sql`coalesce(sum(x.total_idr) filter (where x.contact_id is not null), 0)`,
+      denominator: sql`coalesce(sum(x.total_idr), 0)`,
+      dimensions: storeDims,
+      daily,
+    }),
+});
+
+/** Repeat-purchase rate: members with two or more receipts in the period over members with any. */
+const repeatRate = defineKpi({
+  id: "repeatRate",
+  ...strings("repeatRate", true),
+  unit: "percent",
+  permission,
+  dimensions: ["store", "branch"],
+  better: "up",
+  compute: (q, { db }) =>
+    aggregate(db, q, {
+      from: sql`(select x.contact_id, x.branch_id, count(*) as n from retail_pos_sales x
+        where x.kind = 'sale' and x.contact_id is not null and ${inPeriod(q)} group by 1, 2) x`,
+      where: sql`true`,
+      numerator: sql`count(*) filter (where x.n >= 2)`,
+      denominator: sql`count(*)`,
+      dimensions: { store, branch: store },
+    }),
+});
+
+/** Purchase frequency: members' receipts over distinct members who bought. */
+const purchaseFrequency = defineKpi({
+  id: "purchaseFrequency",
+  ...strings("purchaseFrequency", true),
+  unit: "count",
+  permission,
+  dimensions: ["store", "branch"],
+  better: "up",
+  compute: async (q, { db }) =>
+    (
+      await aggregate(db, q, {
+        from: sql`retail_pos_sales x`,
+        where: sql`x.kind = 'sale' and x.contact_id is not null and ${inPeriod(q)}`,
+        numerator: sql`count(*)`,
+        denominator: sql`count(distinct x.contact_id)`,
+        dimensions: storeDims,
+      })
+    ).map((r) => ({ ...r, value: r.denominator ? r.numerator / r.denominator : null })),
+});
+
+/** Sales lines: Rupiah of lines sold (after line discounts, before refunds), by store, category, product or supplier. */
+const lineSales = defineKpi({
+  id: "lineSales",
+  ...strings("lineSales", false),
+  unit: "rupiah",
+  permission,
+  dimensions: ["store", "branch", "category", "product", "supplier"],
+  better: "up",
+  rollup,
+  compute: async (q, { db }) =>
+    (
+      await aggregate(db, q, {
+        daily,
+        from: sql`retail_pos_sale_lines l join retail_pos_sales x on x.id = l.sale_id left join partner_organisations so on so.id = l.supplier_org_id`,
+        where: sql`x.kind = 'sale' and ${inPeriod(q)}`,
+        numerator: sql`coalesce(sum(l.amount_idr), 0)`,
+        dimensions: {
+          store,
+          branch: store,
+          category: { key: sql`l.category` },
+          product: { key: sql`l.sku`, label: sql`min(l.name)`, aggregatedLabel: true },
+          supplier: { key: sql`coalesce(l.supplier_org_id::text, '-')`, label: sql`min(so.name)`, aggregatedLabel: true },
+        },
+      })
+    ).map((r) => ({ ...r, value: r.numerator })),
+});
+
+export const posKpis = [netSales, receipts, basketRupiah, basketItems, membersShare, repeatRate, purchaseFrequency, lineSales];

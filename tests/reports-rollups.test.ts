@@ -1,0 +1,162 @@
+// The daily KPI rollups (ADR 021) answer exactly what the KPIs' live SQL answers: every rolled-up KPI,
+// as a total and split by each of its dimensions, for several ranges and every branch, on the demo
+// data plus records either side of midnight in WIB and WITA; again after writes to past days (the
+// triggers mark them, the refresh recomputes only those), after a contact moves branch (a full
+// rebuild), and at an instant just before midnight WIB. The dashboard then shows how fresh it is.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "../db/client.ts";
+import { seedDemoData } from "../db/seed/demo.ts";
+import type { KpiDimension, KpiQuery } from "../app/core/plugins/contract.ts";
+import { isRolledUp, refreshKpiRollups, rollupRows, rollupTrend, rollupView, type RollupKpi } from "../app/core/reports/kpi-rollup.server.ts";
+import { allKpis, kpiValue, trendBuckets } from "../app/core/reports/kpis.server.ts";
+import { addDays, presetRange, today, type DateRange } from "../app/core/time/local-time.ts";
+import * as dashboard from "../app/routes/staff/dashboard.tsx";
+import { languageCookie } from "../app/core/i18n/i18n.server.ts";
+import { installedPlugins } from "../plugins/index.ts";
+import { atInstant } from "./support/clock.ts";
+import { callRoute, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
+
+let app: Awaited<ReturnType<typeof createTestApp>>;
+let kpis: RollupKpi[];
+let branchIds: string[];
+
+const rows = async <T,>(query: ReturnType<typeof sql>) => rowsOf<T>(await app.runtime.db.execute(query));
+const context = () => ({ db: app.runtime.db, language: "id" as const, t: ((k: string) => k) as never });
+
+beforeAll(async () => {
+  app = await createTestApp({ plugins: installedPlugins });
+  await seedDemoData(app.runtime);
+  kpis = allKpis(app.runtime.registry);
+  branchIds = (await rows<{ id: string }>(sql`select id from branches order by code`)).map((r) => r.id);
+  // records either side of midnight in WIB (RSNM-JKT) and WITA (RSNM-MKS): 16:59:59Z / 17:00:01Z and 15:59:59Z / 16:00:01Z
+  const [jkt, mks] = await Promise.all(
+    ["RSNM-JKT", "RSNM-MKS"].map(async (code) => (await rows<{ id: string }>(sql`select id from branches where code = ${code}`))[0].id),
+  );
+  const yesterday = addDays(today("Asia/Jakarta"), -1);
+  for (const [branch, edge] of [
+    [jkt, `${yesterday}T17:00:00Z`],
+    [mks, `${yesterday}T16:00:00Z`],
+  ]) {
+    for (const offset of [-1000, 1000]) {
+      const at = new Date(new Date(edge).getTime() + offset).toISOString();
+      await app.runtime.db.execute(sql`insert into contacts (full_name, branch_id, created_at) values ('Tengah Malam', ${branch}, ${at}::timestamptz)`);
+      await app.runtime.db.execute(sql`insert into tickets (number, subject, channel, category, branch_id, created_at, resolved_at, status, sla_due_at)
+        values (${`TM-${branch.slice(0, 4)}-${offset}`}, 'Tengah malam', 'email', 'other', ${branch}, ${at}::timestamptz, ${at}::timestamptz, 'resolved', ${at}::timestamptz)`);
+    }
+  }
+}, 600_000);
+afterAll(() => app.close());
+
+function ranges(now: Date): DateRange[] {
+  const day = today("Asia/Jakarta", now);
+  return [
+    presetRange("today", "Asia/Jakarta", now),
+    presetRange("7d", "Asia/Jakarta", now),
+    { from: addDays(day, -400), to: addDays(day, 60) },
+    { from: addDays(day, -1), to: addDays(day, -1) },
+  ];
+}
+
+/** Every rolled-up KPI, total and per dimension, for every range and branch scope: rollup = live SQL. */
+async function expectRollupsMatchLive(now: Date) {
+  const view = await rollupView(app.runtime.db);
+  expect(view).not.toBeNull();
+  // every branch, a hospital in WIB and one in WITA, a store in WITA, two branches, none
+  const scopes: (string[] | null)[] = [null, [branchIds[0]], [branchIds[1]], [branchIds[3]], branchIds.slice(0, 2), []];
+  let compared = 0;
+  for (const kpi of kpis.filter(isRolledUp)) {
+    expect(view!.kpiIds.has(kpi.id), kpi.id).toBe(true);
+    const dimensions: (KpiDimension | null)[] = kpi.snapshot ? [null, "branch"] : [null, ...kpi.dimensions];
+    for (const range of kpi.snapshot ? [ranges(now)[0]] : ranges(now)) {
+      for (const scope of scopes) {
+        for (const dimension of dimensions) {
+          const query: KpiQuery = { range, branchIds: scope, dimension, now };
+          const live = (await kpi.compute(query, context())).map((r) => ({ key: r.key ?? "", label: r.label ?? null, numerator: r.numerator, denominator: r.denominator ?? null, value: kpiValue(kpi, r) }));
+          const rolled = (await rollupRows(app.runtime.db, kpi, query)).map((r) => ({ key: r.key ?? "", label: r.label ?? null, numerator: r.numerator, denominator: r.denominator ?? null, value: kpiValue(kpi, r) }));
+          expect(rolled, `${kpi.id} ${range.from}..${range.to} ${JSON.stringify(scope)} ${dimension}`).toEqual(live);
+          compared++;
+        }
+      }
+    }
+    if (kpi.snapshot) continue;
+    // a trend's buckets in one query: each as its own live total
+    const buckets = trendBuckets(ranges(now)[2]).map((b) => b.range);
+    for (const scope of [null, [branchIds[1]]]) {
+      const trend = (await rollupTrend(app.runtime.db, kpi, buckets, { branchIds: scope })).map((r) => kpiValue(kpi, r));
+      const live = await Promise.all(buckets.map(async (range) => kpiValue(kpi, (await kpi.compute({ range, branchIds: scope, dimension: null, now }, context()))[0])));
+      expect(trend, `${kpi.id} trend ${JSON.stringify(scope)}`).toEqual(live);
+    }
+  }
+  return compared;
+}
+
+describe("KPI rollups", () => {
+  it("hold, after a full build, exactly the live SQL's figures; additive KPIs and snapshots alike", async () => {
+    const rolled = kpis.filter(isRolledUp).map((k) => k.id);
+    // distinct counts, medians and percentiles stay live SQL
+    expect(rolled).not.toContain("core.contacts.active");
+    expect(rolled).not.toContain("retail-pos.repeatRate");
+    expect(rolled).not.toContain("hospital-referrals.daysToFirstVisitP90");
+    expect(rolled).toEqual(expect.arrayContaining(["core.tickets.withinSla", "retail-pos.netSales", "hospital-appointments.noShowRate", "core.tickets.backlog"]));
+    const now = new Date();
+    const result = await refreshKpiRollups(app.runtime.db, kpis, { now });
+    expect(result.full).toBe(true);
+    // the demo data has something to compare in most KPIs
+    const [{ n }] = await rows<{ n: number }>(sql`select count(distinct kpi_id)::int as n from kpi_rollup_days`);
+    expect(n).toBeGreaterThan(15);
+    expect(await expectRollupsMatchLive(now)).toBeGreaterThan(1000);
+  }, 300_000);
+
+  it("recompute only the days writes touched, and stay equal to the live SQL", async () => {
+    const db = app.runtime.db;
+    await refreshKpiRollups(db, kpis);
+    const past = addDays(today("Asia/Jakarta"), -40);
+    // a past appointment's outcome changes, a past ticket is resolved, a past sale is deleted
+    await db.execute(sql`update hospital_appointments_appointments set status = 'noshow'
+      where id = (select id from hospital_appointments_appointments where status in ('arrived','fulfilled') order by local_date limit 1)`);
+    await db.execute(sql`update tickets set status = 'resolved', resolved_at = ${`${past}T03:00:00Z`}::timestamptz where id = (select id from tickets where resolved_at is null order by created_at limit 1)`);
+    await db.execute(sql`delete from retail_pos_sale_lines where sale_id = (select id from retail_pos_sales where kind = 'sale' and not exists (select 1 from retail_pos_sales r where r.original_sale_id = retail_pos_sales.id) order by occurred_at limit 1)`);
+    await db.execute(sql`delete from retail_pos_sales where id = (select id from retail_pos_sales where kind = 'sale' and not exists (select 1 from retail_pos_sales r where r.original_sale_id = retail_pos_sales.id) order by occurred_at limit 1)`);
+    const marked = await rows<{ day: string }>(sql`select distinct day::text as day from kpi_rollup_dirty order by 1`);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.map((m) => m.day)).not.toContain("-infinity");
+    const now = new Date();
+    const result = await refreshKpiRollups(db, kpis, { now });
+    expect(result.full).toBe(false);
+    expect(result.days).toBeLessThan(30);
+    await expectRollupsMatchLive(now);
+  }, 300_000);
+
+  it("rebuild everything when a contact moves branch (their messages and points move with them)", async () => {
+    const db = app.runtime.db;
+    const moved = await rows<{ id: string }>(sql`update contacts set branch_id = ${branchIds[1]} where id = (select c.id from contacts c
+      where c.branch_id is distinct from ${branchIds[1]}::uuid order by exists (select 1 from retail_loyalty_ledger e where e.contact_id = c.id) desc, c.created_at limit 1) returning id`);
+    expect(moved).toHaveLength(1);
+    expect((await rows<{ day: string }>(sql`select day::text as day from kpi_rollup_dirty`)).map((r) => r.day)).toContain("-infinity");
+    const now = new Date();
+    expect((await refreshKpiRollups(db, kpis, { now })).full).toBe(true);
+    await expectRollupsMatchLive(now);
+  }, 300_000);
+
+  it("agree at an instant just before midnight WIB", async () => {
+    await atInstant("2026-12-07T16:59:30Z", async () => {
+      const db = app.runtime.db;
+      await db.execute(sql`insert into contacts (full_name, branch_id) values ('Hampir Tengah Malam', ${branchIds[0]})`);
+      const now = new Date();
+      await refreshKpiRollups(db, kpis, { now });
+      await expectRollupsMatchLive(now);
+    });
+  }, 300_000);
+
+  it("the dashboard reads them and says how fresh its data is, in both languages", async () => {
+    const admin = await createStaff(app.runtime, { roles: ["admin"] });
+    await atInstant("2026-12-07T07:05:00Z", () => refreshKpiRollups(app.runtime.db, kpis));
+    type Dashboard = Awaited<ReturnType<typeof dashboard.loader>>;
+    const id = unwrap(await callRoute(app.runtime, dashboard.loader, { path: "/staff?range=year", cookie: admin.cookie }));
+    expect((id.data as Dashboard).report!.freshnessText).toBe("Data per pukul 14.05 WIB");
+    const english = `${admin.cookie}; ${(await languageCookie.serialize("en")).split(";")[0]}`;
+    const en = unwrap(await callRoute(app.runtime, dashboard.loader, { path: "/staff?range=year", cookie: english }));
+    expect((en.data as Dashboard).report!.freshnessText).toBe("Data as of 14.05 WIB");
+  });
+});
