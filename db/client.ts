@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { runMigrations } from "./migrator.ts";
+import { withEventLoopTurns } from "./pglite-turns.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -93,7 +94,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(options.dataDir, { extensions: pgliteExtensions, loadDataDir: options.loadDataDir });
+    pglite = withEventLoopTurns(await PGlite.create(options.dataDir, { extensions: pgliteExtensions, loadDataDir: options.loadDataDir }));
   } catch (error) {
     release();
     throw error;
