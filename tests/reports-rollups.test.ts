@@ -128,6 +128,38 @@ describe("KPI rollups", () => {
     await expectRollupsMatchLive(now);
   }, 300_000);
 
+  it("keep the mark of a write committed while the figures are computed, for the next run", async () => {
+    const db = app.runtime.db;
+    await refreshKpiRollups(db, kpis);
+    const contacts = kpis.find((k) => k.id === "core.contacts.new")!;
+    expect(isRolledUp(contacts)).toBe(true);
+    const now = new Date();
+    await db.execute(sql`insert into contacts (full_name, branch_id, created_at) values ('Kontak Lama', ${branchIds[0]}, ${new Date(now.getTime() - 40 * 86_400_000).toISOString()}::timestamptz)`);
+    let wrote = false;
+    // the contact is inserted (and committed) by another statement after the marks were read and before they are cleared
+    const racing = kpis.map((k) =>
+      k.id !== contacts.id
+        ? k
+        : {
+            ...k,
+            compute: async (query: KpiQuery, ctx: Parameters<typeof k.compute>[1]) => {
+              if (!wrote) {
+                wrote = true;
+                await db.execute(sql`insert into contacts (full_name, branch_id, created_at) values ('Datang Saat Hitung', ${branchIds[0]}, ${now.toISOString()}::timestamptz)`);
+              }
+              return k.compute(query, ctx);
+            },
+          },
+    );
+    expect((await refreshKpiRollups(db, racing, { now })).full).toBe(false);
+    expect(wrote).toBe(true);
+    const left = await rows<{ day: string }>(sql`select day::text as day from kpi_rollup_dirty`);
+    expect(left.map((m) => m.day)).toEqual([today("Asia/Jakarta", now)]);
+    await refreshKpiRollups(db, kpis, { now });
+    expect(await rows(sql`select day from kpi_rollup_dirty`)).toEqual([]);
+    await expectRollupsMatchLive(now);
+  }, 300_000);
+
   it("rebuild everything when a contact moves branch (their messages and points move with them)", async () => {
     const db = app.runtime.db;
     const moved = await rows<{ id: string }>(sql`update contacts set branch_id = ${branchIds[1]} where id = (select c.id from contacts c
