@@ -9,7 +9,9 @@ test("a patient registers in Indonesian, verifies the e-mail, signs in and corre
   await expect(page.locator("html")).toHaveAttribute("lang", "id");
   await expect(page.getByRole("heading", { name: "Daftar akun pasien & pelanggan" })).toBeVisible();
 
-  // bad input: a clear Indonesian message, and what was typed stays
+  // bad input: a clear Indonesian message, and what was typed stays. Until the page is hydrated the
+  // form keeps the browser's own validation (a bubble, no text to find), so wait for Conform's noValidate
+  await expect(page.locator("form", { has: page.getByRole("button", { name: "Daftar" }) })).toHaveAttribute("novalidate", "");
   await page.getByLabel("Nama lengkap").fill("Rahmat Hidayat");
   await page.getByLabel("E-mail").fill("rahmat@");
   await page.getByLabel("Nomor ponsel (opsional)").fill("0812 3456");
