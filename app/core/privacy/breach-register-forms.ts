@@ -1,6 +1,6 @@
 // The breach register's forms, safe for the browser.
 import { incidentSeverities, incidentStatuses } from "../../../db/schema/privacy.ts";
-import { z } from "../validation/validation.ts";
+import { fields, z } from "../validation/validation.ts";
 import { generalDataCategories, specificDataCategories } from "./purposes.ts";
 
 export { incidentSeverities, incidentStatuses };
@@ -12,10 +12,7 @@ export const breachNoticeHours = 72;
 export const incidentEntityTypes = ["contact", "user", "ticket", "task", "survey"] as const;
 export const incidentDataCategories = [...generalDataCategories, ...specificDataCategories] as const;
 
-const localDateTime = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "validation.date");
+const localDateTime = fields.localDateTime();
 const many = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(values)));
 

@@ -14,13 +14,13 @@ const optionalUuid = () =>
     .transform((v) => (v ? v : null))
     .pipe(z.string().uuid("validation.choice").nullable());
 
-/** `YYYY-MM-DDTHH:mm` from a datetime-local input, turned into an instant on the server. */
+/** A local date and time (`YYYY-MM-DDTHH:mm`, or typed with a dot), turned into an instant on the server. */
 const dueAt = () =>
   z
     .string()
     .optional()
     .transform((v) => (v ? v : null))
-    .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "validation.date").nullable());
+    .pipe(fields.localDateTime().nullable());
 
 const taskFields = {
   title: z.string().trim().min(2).max(200),

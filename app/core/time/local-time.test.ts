@@ -22,6 +22,8 @@ import {
   type TimeZone,
 } from "./local-time.ts";
 import { formatDateTime, formatLocalDate, formatTime } from "./format-time.ts";
+import { createTaskSchema } from "../tasks/task-forms.ts";
+import { incidentSchema } from "../privacy/breach-register-forms.ts";
 
 // 23:59 and 00:01 local time of 1 December 2026 in each zone, as UTC instants worked out by hand
 const zones: { tz: TimeZone; name: string; lastMinute: string; firstMinute: string }[] = [
@@ -130,6 +132,23 @@ describe("what people type", () => {
     expect(parseLocalDateTime("2026-02-31T10:00", "Asia/Jakarta")).toBeNull();
     expect(parseLocalDateTime("2026-12-01T25:00", "Asia/Jakarta")).toBeNull();
     expect(instantToLocalInput("2026-12-01T07:30:00.000Z", "Asia/Jakarta")).toBe("2026-12-01T14:30");
+  });
+
+  it("lets a task's due time and a breach's discovery time be typed 18.00 as well as 18:00", () => {
+    const task = { intent: "create", title: "Telepon balik", priority: "normal" };
+    expect(createTaskSchema.safeParse({ ...task, dueAt: "2026-12-01 18.00" }).data?.dueAt).toBe("2026-12-01T18:00");
+    expect(createTaskSchema.safeParse({ ...task, dueAt: "2026-12-01T18:00" }).data?.dueAt).toBe("2026-12-01T18:00");
+    expect(createTaskSchema.safeParse({ ...task, dueAt: "" }).data?.dueAt).toBeNull();
+    expect(createTaskSchema.safeParse({ ...task, dueAt: "2026-12-01 25.00" }).error?.issues[0].message).toBe("validation.date");
+    const incident = incidentSchema.safeParse({
+      title: "Laptop hilang",
+      description: "Laptop staf hilang di kereta",
+      severity: "high",
+      discoveredAt: "2026-12-01 08.15",
+      windowFrom: "2026-11-30T20:00",
+      windowTo: "2026-12-01 07.00",
+    });
+    expect(incident.data).toMatchObject({ discoveredAt: "2026-12-01T08:15", windowFrom: "2026-11-30T20:00", windowTo: "2026-12-01T07:00" });
   });
 });
 

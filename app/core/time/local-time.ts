@@ -208,13 +208,19 @@ export function parseLocalTime(text: unknown): string | null {
   return `${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}`;
 }
 
-/** A date and time as typed in the zone (`2026-12-01T14:30`, `2026-12-01 14.30`) -> the instant; null when malformed. */
-export function parseLocalDateTime(text: unknown, tz: TimeZone): Date | null {
+/** A date and time as typed (`2026-12-01T14:30`, `2026-12-01 14.30`) -> `2026-12-01T14:30`; null when malformed. */
+export function normalizeLocalDateTime(text: unknown): string | null {
   if (typeof text !== "string") return null;
   const m = /^\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}[.:]\d{2})(?::00)?\s*$/.exec(text);
   if (!m || !isLocalDate(m[1])) return null;
   const time = parseLocalTime(m[2]);
-  return time ? zonedInstant(m[1], time, tz) : null;
+  return time ? `${m[1]}T${time}` : null;
+}
+
+/** A date and time as typed in the zone (`2026-12-01T14:30`, `2026-12-01 14.30`) -> the instant; null when malformed. */
+export function parseLocalDateTime(text: unknown, tz: TimeZone): Date | null {
+  const local = normalizeLocalDateTime(text);
+  return local ? zonedInstant(local.slice(0, 10), local.slice(11), tz) : null;
 }
 
 /** Minutes since midnight of "HH:MM". */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizePhone } from "../i18n/phone.ts";
+import { normalizeLocalDateTime } from "../time/local-time.ts";
 
 // Every message is an i18n key in `common` (`validation.*`), optionally followed by `|<count>`;
 // the UI translates it with translateError().
@@ -18,6 +19,12 @@ z.setErrorMap((issue, ctx) => {
 });
 
 export const fields = {
+  /** A local date and time from a datetime-local input or typed (`2026-12-01 18.00`) -> `2026-12-01T18:00`. */
+  localDateTime: () =>
+    z
+      .string()
+      .trim()
+      .transform((value, ctx) => normalizeLocalDateTime(value) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: "validation.date" }), z.NEVER)),
   email: () => z.string().trim().toLowerCase().min(1).max(254).email(),
   password: () => z.string().min(10).max(128),
   name: () => z.string().trim().min(2).max(120),
