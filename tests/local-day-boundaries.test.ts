@@ -3,7 +3,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../app/plugin-api/index.ts";
-import type { TimeZone } from "../app/core/time/local-time.ts";
 import { surveyResults } from "../app/core/surveys/survey-results.server.ts";
 import { contactProfileSchema } from "../app/core/contacts/contact-forms.ts";
 import * as apiTokensRoute from "../app/routes/staff/settings.api-tokens.tsx";
@@ -17,6 +16,11 @@ import retailPos from "../plugins/retail-pos/index.ts";
 import * as posReportsRoute from "../plugins/retail-pos/routes/staff.reports.tsx";
 import { salesReport } from "../plugins/retail-pos/sales-history.server.ts";
 import { atInstant } from "./support/clock.ts";
+import type { KpiQuery } from "../app/core/plugins/contract.ts";
+import { refreshKpiRollups, rollupRows } from "../app/core/reports/kpi-rollup.server.ts";
+import { allKpis } from "../app/core/reports/kpis.server.ts";
+import { presetRange, type TimeZone } from "../app/core/time/local-time.ts";
+import * as cohortsRoute from "../app/routes/staff/analytics.cohorts.tsx";
 import { callRoute, createContact, createPartnerOrg, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
 
 // 23:59 on 30 November and 00:01 on 1 December 2026, local time, as UTC instants worked out by hand
@@ -48,12 +52,12 @@ async function staffIn(branchId: string, roles: string[]) {
 }
 
 let saleCount = 0;
-async function saleAt(branchId: string, at: string, total: number) {
+async function saleAt(branchId: string, at: string, total: number, contactId: string | null = null) {
   const connection = await createConnection(app.runtime.db, { kind: "system" }, { branchId, name: `Kasir ${branchId.slice(0, 4)}` });
   if (!connection.ok) throw new Error("no connection");
   saleCount++;
-  await app.runtime.db.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, occurred_at, total_idr)
-    values (${connection.id}, ${branchId}, 'sale', ${`TZ-R-${saleCount}`}, ${`tz-${saleCount}`}, 'x', ${at}, ${total})`);
+  await app.runtime.db.execute(sql`insert into retail_pos_sales (connection_id, branch_id, contact_id, kind, receipt_no, idempotency_key, request_hash, occurred_at, total_idr)
+    values (${connection.id}, ${branchId}, ${contactId}, 'sale', ${`TZ-R-${saleCount}`}, ${`tz-${saleCount}`}, 'x', ${at}, ${total})`);
 }
 
 describe.each(zones)("at midnight in $name", ({ tz, name, lastMinute, firstMinute, halfPastMidnight }) => {
@@ -109,6 +113,40 @@ describe.each(zones)("at midnight in $name", ({ tz, name, lastMinute, firstMinut
     const november = await surveyResults(app.runtime.db, { kind: "system" } as never, { from: "2026-11-30", to: "2026-11-30", timeZone: tz });
     expect(december.byBranch.find((b) => b.id === branch)?.total).toBe(1);
     expect(november.byBranch.find((b) => b.id === branch)?.total).toBe(1);
+  });
+
+  it(`KPI "new contacts": one created at 23:59 counts on 30 November and one at 00:01 on 1 December, live and from the rollups`, async () => {
+    const hospital = await branchIn(tz, "hospital");
+    for (const at of [lastMinute, firstMinute]) await createContact(app.runtime, { branchId: hospital, createdAt: new Date(at) });
+    const kpis = allKpis(app.runtime.registry);
+    const kpi = kpis.find((k) => k.id === "core.contacts.new")!;
+    const now = new Date(halfPastMidnight);
+    const query = (day: string): KpiQuery => ({ range: { from: day, to: day }, branchIds: [hospital], dimension: null, now });
+    const context = { db: app.runtime.db, language: "id" as const, t: ((key: string) => key) as never };
+    const live = async (day: string) => (await kpi.compute(query(day), context))[0].numerator;
+    expect([await live("2026-11-30"), await live("2026-12-01")]).toEqual([1, 1]);
+    await refreshKpiRollups(app.runtime.db, kpis, { now });
+    const rolled = async (day: string) => (await rollupRows(app.runtime.db, kpi, query(day)))[0].numerator;
+    expect([await rolled("2026-11-30"), await rolled("2026-12-01")]).toEqual([1, 1]);
+    // a dashboard opened at 00:30 there shows 1 December as "today"
+    expect(presetRange("today", tz, now)).toEqual({ from: "2026-12-01", to: "2026-12-01" });
+  });
+
+  it(`cohorts opened at 00:30 ${name}: a first purchase at 23:59 is in November's cohort, one at 00:01 in December's`, async () => {
+    const store = await branchIn(tz, "store");
+    const [late, early] = [await createContact(app.runtime, { branchId: store }), await createContact(app.runtime, { branchId: store })];
+    await saleAt(store, lastMinute, 50_000, late.id);
+    await saleAt(store, firstMinute, 60_000, early.id);
+    const manager = await staffIn(store, ["manager"]);
+    const page = await atInstant(halfPastMidnight, async () =>
+      unwrap(await callRoute(app.runtime, cohortsRoute.loader, { path: "/staff/analytics/cohorts?months=3&split=branch", cookie: manager.cookie })),
+    );
+    const report = (page.data as { report: { matrix: { currentMonth: string; rows: { cohort: string; group: string | null; size: number }[] } } }).report;
+    expect(report.matrix.currentMonth).toBe("2026-12");
+    expect(report.matrix.rows.filter((r) => r.group === store).map((r) => [r.cohort, r.size])).toEqual([
+      ["2026-11", 1],
+      ["2026-12", 1],
+    ]);
   });
 
   it(`hospital day view opened at 00:30 ${name} shows the new day`, async () => {

@@ -7,7 +7,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "../../../db/client.ts";
 import type { KpiContext, KpiDefinition, KpiDimension, KpiQuery, KpiRow, Translate } from "../plugins/contract.ts";
-import { daysBetween, type DateRange } from "../time/local-time.ts";
+import { daysBetween, defaultTimeZone, today, type DateRange } from "../time/local-time.ts";
 
 /** The job that brings the rollups up to date, every minute (the freshness a dashboard shows). */
 export const kpiRollupQueue = "core.kpi-rollups";
@@ -138,7 +138,8 @@ async function writeDays(tx: Database, computed: ComputedDays, full: boolean) {
 }
 
 async function computeSnapshot(db: Database, kpi: RollupKpi, now: Date) {
-  const day = now.toISOString().slice(0, 10);
+  // a snapshot KPI counts what stands at `now` and ignores the range; the day is only a well-formed one
+  const day = today(defaultTimeZone, now);
   return { kpiId: kpi.id, rows: await kpi.compute({ range: { from: day, to: day }, branchIds: null, dimension: "branch", now }, refreshContext(db)) };
 }
 
