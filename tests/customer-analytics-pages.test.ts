@@ -21,6 +21,7 @@ import * as cohortExport from "../app/routes/staff/analytics.cohorts.export.ts";
 import * as cohortPage from "../app/routes/staff/analytics.cohorts.tsx";
 import * as modelPage from "../app/routes/staff/analytics.model.tsx";
 import { renderPage } from "./support/render-page.ts";
+import { atInstant } from "./support/clock.ts";
 import { callRoute, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
 
 /** The page in both languages (its loader asked in each): no raw translation key, no NaN or Infinity. */
@@ -272,14 +273,21 @@ describe("at-risk list and model check on a simulated business", () => {
     expect(audits.map((a) => a.data?.created)).toEqual([3, 1, 1]);
   });
 
-  it("exports the list as CSV, audited", async () => {
-    const response = (await callRoute(app.runtime, atRiskExport.loader, { path: "/staff/analytics/at-risk/export", cookie: manager.cookie })) as Response;
+  it("exports the list as CSV, audited, only shortly after signing in", async () => {
+    const exporter = await createStaff(app.runtime, { roles: ["manager"] });
+    // the file names people: a session signed in more than five minutes ago confirms who it is first
+    const stale = (await atInstant(new Date(Date.now() + 6 * 60_000).toISOString(), () =>
+      callRoute(app.runtime, atRiskExport.loader, { path: "/staff/analytics/at-risk/export", cookie: exporter.cookie }),
+    )) as Response;
+    expect(stale.status).toBe(302);
+    expect(stale.headers.get("Location")).toBe("/staff/login/confirm?redirectTo=%2Fstaff%2Fanalytics%2Fat-risk%2Fexport");
+    const response = (await callRoute(app.runtime, atRiskExport.loader, { path: "/staff/analytics/at-risk/export", cookie: exporter.cookie })) as Response;
     expect(response.status).toBe(200);
     const lines = (await response.text()).trim().split("\r\n");
     expect(lines[0]).toMatch(/^contact_id,Nama,Transaksi,/);
     expect(lines.length).toBeGreaterThan(5);
     const [audit] = await app.runtime.db.select().from(auditLog).where(eq(auditLog.action, "analytics.at_risk.exported"));
-    expect(audit).toMatchObject({ actorUserId: manager.id, data: { format: "csv", rows: lines.length - 1 } });
+    expect(audit).toMatchObject({ actorUserId: exporter.id, data: { format: "csv", rows: lines.length - 1 } });
   });
 
   it("reads the model from the nightly snapshot of the last week, and fits anew without one", async () => {

@@ -11,6 +11,7 @@ import * as listRoute from "../../app/routes/staff/privacy.incidents.tsx";
 import * as detailRoute from "../../app/routes/staff/privacy.incident.tsx";
 import * as reportRoute from "../../app/routes/staff/privacy.incident.report.tsx";
 import * as xlsxRoute from "../../app/routes/staff/privacy.incident.report.xlsx.ts";
+import { atInstant } from "../support/clock.ts";
 import { callRoute, createContact, createCustomer, createStaff, createTestApp, unwrap } from "../support/test-app.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
@@ -178,6 +179,11 @@ describe("an incident, from record to close", () => {
       params: { incidentId: id },
     })) as Response;
     expect(xlsx.headers.get("Content-Type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    // the list names people: a session signed in more than five minutes ago confirms who it is first
+    const stale = (await atInstant(new Date(Date.now() + 6 * 60_000).toISOString(), () =>
+      callRoute(app.runtime, xlsxRoute.loader, { path: `${path}/report.xlsx`, cookie: admin.cookie, params: { incidentId: id } }),
+    )) as Response;
+    expect(stale.headers.get("Location")).toMatch(/^\/staff\/login\/confirm\?redirectTo=/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
     const names = workbook.worksheets[1].getColumn(1).values.slice(2).map(String);
