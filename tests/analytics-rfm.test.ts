@@ -166,7 +166,7 @@ describe("the contact 360 panel", () => {
     expect(en.rows[1].sentence).toBe("72% likely still active (estimate 61%–80%).");
     // a hospital: visits, no CLV; a NaN that reached the table shows as a dash (en-ID writes decimals with a comma)
     const visit = contactScorePanel({ ...scores, measure: "visit", m: null, clv: null, clvInterval: null, expected30: Number.NaN }, null, "en");
-    expect(visit.rows[2].sentence).toBe("Expected to make – visits in the next 30 days and 1,2 in the next 90.");
+    expect(visit.rows[2].sentence).toBe("Expected to make – visits in the next 30 days and 1.2 in the next 90.");
     expect(visit.rows[3].sentence).toBe("Visits have no Rupiah value, so no CLV is computed.");
     expect(JSON.stringify(visit)).not.toMatch(/NaN|Infinity/);
   });

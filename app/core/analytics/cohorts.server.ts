@@ -9,7 +9,7 @@ import { renderChart } from "../charts/charts.server.ts";
 import type { RenderedChart } from "../charts/chart-types.ts";
 import { csvField } from "../contacts/contact-export.server.ts";
 import { fixedT } from "../i18n/i18n.server.ts";
-import { intlLocale, type Language } from "../i18n/languages.ts";
+import { intlLocale, numberLocale, type Language } from "../i18n/languages.ts";
 import type { Actor, CustomerTransaction } from "../plugins/contract.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
 import { visibleBranches } from "../reports/kpis.server.ts";
@@ -100,7 +100,7 @@ export async function cohortReport(
   const groupLabels = await labelGroups(db, request.split, matrix, input.language);
   const monthLabels = Object.fromEntries(matrix.rows.map((r) => [r.cohort, monthLabel(r.cohort, input.language)]));
   const groups = [...new Set(matrix.rows.map((r) => r.group ?? ""))];
-  const percent = new Intl.NumberFormat(intlLocale(input.language), { style: "percent", maximumFractionDigits: 0 });
+  const percent = new Intl.NumberFormat(numberLocale(input.language), { style: "percent", maximumFractionDigits: 0 });
   const charts = groups.map((group, i) => {
     const rowsOfGroup = matrix.rows.filter((r) => (r.group ?? "") === group);
     const title = request.split === "none" ? t("cohorts.chartTitle") : t("cohorts.chartTitleGroup", { group: groupLabels[group] });

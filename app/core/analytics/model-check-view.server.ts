@@ -3,7 +3,7 @@
 import { renderChart } from "../charts/charts.server.ts";
 import type { RenderedChart } from "../charts/chart-types.ts";
 import { fixedT } from "../i18n/i18n.server.ts";
-import { intlLocale, type Language } from "../i18n/languages.ts";
+import { numberLocale, type Language } from "../i18n/languages.ts";
 import { formatLocalDate } from "../time/format-time.ts";
 import { isoOfDay } from "./customer-summary.ts";
 import type { ModelCheckResult } from "./model-check.ts";
@@ -21,8 +21,8 @@ export interface ModelCheckView {
 
 export function modelCheckView(result: ModelCheckResult, language: Language): ModelCheckView {
   const t = fixedT(language, "analytics");
-  const number = new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: 1 });
-  const signedPercent = new Intl.NumberFormat(intlLocale(language), { style: "percent", maximumFractionDigits: 1, signDisplay: "always" });
+  const number = new Intl.NumberFormat(numberLocale(language), { maximumFractionDigits: 1 });
+  const signedPercent = new Intl.NumberFormat(numberLocale(language), { style: "percent", maximumFractionDigits: 1, signDisplay: "always" });
   const date = (day: number) => formatLocalDate(isoOfDay(day), language, "medium");
   const chart = renderChart(
     "model-check-cumulative",

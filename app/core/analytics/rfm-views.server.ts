@@ -9,7 +9,7 @@ import type { RenderedChart } from "../charts/chart-types.ts";
 import { fixedT } from "../i18n/i18n.server.ts";
 import { formatDateTime, formatLocalDate, formatNumber, formatRupiah } from "../i18n/format.ts";
 import type { Language } from "../i18n/languages.ts";
-import { intlLocale } from "../i18n/languages.ts";
+import { numberLocale } from "../i18n/languages.ts";
 import type { Actor } from "../plugins/contract.ts";
 import {
   clvValues,
@@ -34,13 +34,13 @@ const dash = "–";
 const finite = (v: number | null | undefined): v is number => typeof v === "number" && Number.isFinite(v);
 
 export function formatScorePercent(p: number | null | undefined, language: Language) {
-  return finite(p) ? new Intl.NumberFormat(intlLocale(language), { style: "percent", maximumFractionDigits: 0 }).format(Math.min(1, Math.max(0, p))) : dash;
+  return finite(p) ? new Intl.NumberFormat(numberLocale(language), { style: "percent", maximumFractionDigits: 0 }).format(Math.min(1, Math.max(0, p))) : dash;
 }
 export function formatScoreRupiah(v: number | null | undefined, language: Language) {
   return finite(v) ? formatRupiah(Math.round(v), language) : dash;
 }
 export function formatScoreCount(v: number | null | undefined, language: Language, digits = 1) {
-  return finite(v) ? new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v) : dash;
+  return finite(v) ? new Intl.NumberFormat(numberLocale(language), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v) : dash;
 }
 
 export interface RunView {

@@ -5,7 +5,7 @@ import { AnalyticsTabs, analyticsTabPermissions } from "../../core/analytics/ana
 import { AT_RISK_PAGE_LIMIT, atRiskList, createFollowUpTasks } from "../../core/analytics/at-risk.server.ts";
 import { forbidden, requireStaff } from "../../core/auth/guards.server.ts";
 import { formatRupiah } from "../../core/i18n/format.ts";
-import { intlLocale } from "../../core/i18n/languages.ts";
+import { numberLocale } from "../../core/i18n/languages.ts";
 import { formatLocalDate } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -46,8 +46,8 @@ export default function AtRiskPage() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const { t } = useTranslation("analytics");
-  const percent = new Intl.NumberFormat(intlLocale(language), { style: "percent", maximumFractionDigits: 0 });
-  const decimal = new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(numberLocale(language), { style: "percent", maximumFractionDigits: 0 });
+  const decimal = new Intl.NumberFormat(numberLocale(language), { maximumFractionDigits: 1 });
   const created = params.get("created");
   return (
     <>

@@ -6,7 +6,7 @@ import { cohortMonthChoices } from "../../core/analytics/cohort-retention.ts";
 import { cohortReport } from "../../core/analytics/cohorts.server.ts";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { ChartFigure } from "../../core/charts/chart-figure.tsx";
-import { intlLocale } from "../../core/i18n/languages.ts";
+import { numberLocale } from "../../core/i18n/languages.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 
 export const handle = { i18n: ["common", "staff", "reports", "analytics"] };
@@ -27,7 +27,7 @@ export default function CohortRetentionPage() {
   const { report, language, canExport, tabs } = useLoaderData<typeof loader>();
   const { t } = useTranslation("analytics");
   const { matrix, request } = report;
-  const percent = new Intl.NumberFormat(intlLocale(language), { style: "percent", maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(numberLocale(language), { style: "percent", maximumFractionDigits: 1 });
   const query = `split=${request.split}&months=${request.months}`;
   const groups = [...new Set(matrix.rows.map((r) => r.group ?? ""))];
   return (

@@ -8,7 +8,7 @@ import { modelCheckView } from "../../core/analytics/model-check-view.server.ts"
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { ChartFigure } from "../../core/charts/chart-figure.tsx";
 import { formatDateTime } from "../../core/i18n/format.ts";
-import { intlLocale } from "../../core/i18n/languages.ts";
+import { numberLocale } from "../../core/i18n/languages.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 
@@ -49,8 +49,8 @@ export default function ModelCheckPage() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const { t } = useTranslation("analytics");
-  const number = new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: 2 });
-  const estimate = (v: number | null | undefined) => (v == null ? t("model.params.notAvailable") : new Intl.NumberFormat(intlLocale(language), { maximumSignificantDigits: 4 }).format(v));
+  const number = new Intl.NumberFormat(numberLocale(language), { maximumFractionDigits: 2 });
+  const estimate = (v: number | null | undefined) => (v == null ? t("model.params.notAvailable") : new Intl.NumberFormat(numberLocale(language), { maximumSignificantDigits: 4 }).format(v));
   const values = actionData?.values ?? defaults;
   const inProgress = latest && (latest.status === "queued" || latest.status === "running");
   const result = done?.result;
