@@ -145,7 +145,7 @@ describe("purposes as code and the record of processing", () => {
     expect(purposes.find((p) => p.id === "service_messages")?.processors.map((p) => p.name)).toContain("Meta Platforms (WhatsApp Business Cloud API)");
   });
 
-  it("refuses a plugin purpose without its prefix, a duplicate, or a bad retention", () => {
+  it("refuses a plugin purpose without its prefix, a duplicate, a bad retention, or one resting on a consent nobody is asked for", () => {
     const base: ProcessingPurpose = {
       id: "x",
       name: { id: "a", en: "a" },
@@ -158,6 +158,9 @@ describe("purposes as code and the record of processing", () => {
     expect(purposeProblems([{ owner: "demo", purposes: [base] }])).toEqual(['demo: purpose "x" must start with "demo."']);
     expect(purposeProblems([{ owner: "core", purposes: [base] }, { owner: "core", purposes: [base] }])).toEqual(['core: purpose "x" is already declared by core']);
     expect(purposeProblems([{ owner: "core", purposes: [{ ...base, retentionDays: 0 }] }])).toHaveLength(1);
+    expect(purposeProblems([{ owner: "demo", purposes: [{ ...base, id: "demo.offers", legalBasis: "consent" }] }])).toEqual([
+      'demo: purpose "demo.offers" rests on consent; a plugin\'s processing that needs consent uses one of the core\'s consent purposes (service_messages, marketing, surveys, partner_sharing)',
+    ]);
     const broken = { ...installedPlugins[0], manifest: { ...installedPlugins[0].manifest, purposes: [base] } };
     expect(validateManifests([broken])).toContain(`${broken.manifest.id}: purpose "x" must start with "${broken.manifest.id}."`);
   });

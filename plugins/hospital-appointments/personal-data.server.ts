@@ -10,11 +10,14 @@ export const personalData: PersonalDataHandler[] = [
     purpose,
     links: [{ column: "contact_id", subject: "contact", erase: "anonymise" }, { column: "booked_by_user_id", subject: "user", erase: "unlink" }],
     anonymise: { note: null },
+    // a medical record: deleted once the purpose's 25-year legal hold has run out
+    retention: { column: "created_at", method: "delete" },
   }),
   tableHandler({
     table: "hospital_appointments_waitlist",
     purpose,
     links: [{ column: "contact_id", subject: "contact", erase: "delete" }, { column: "created_by_user_id", subject: "user", erase: "unlink" }],
+    retention: { column: "created_at", method: "delete" },
   }),
   tableHandler({
     table: "hospital_appointments_links",

@@ -14,6 +14,8 @@ export const personalData: PersonalDataHandler[] = [
       { column: "created_by_user_id", subject: "user", erase: "unlink" },
     ],
     anonymise: {},
+    // deleted (with its history) once the purpose's 25-year legal hold has run out
+    retention: { column: "created_at", method: "delete" },
   }),
   tableHandler({
     table: "hospital_referrals_history",

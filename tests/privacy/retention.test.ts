@@ -74,10 +74,44 @@ describe("retention", () => {
       (contact_id, practitioner_id, service_id, branch_id, start_at, end_at, local_date, queue_number, status, channel, created_at)
       values (${contact.id}, ${doctor.id}, ${service.id}, ${branch.id}, '2015-03-02T02:00:00Z', '2015-03-02T02:15:00Z', '2015-03-02', 1, 'fulfilled', 'frontdesk', '2015-03-01T00:00:00Z')`);
 
+    // a visit of 2000 has outlived the 25-year hold (9,132 days, six leap days among them: cutoff 2001-12-06 17:30 UTC)
+    await db.execute(sql`insert into hospital_appointments_appointments
+      (contact_id, practitioner_id, service_id, branch_id, start_at, end_at, local_date, queue_number, status, channel, created_at)
+      values (${contact.id}, ${doctor.id}, ${service.id}, ${branch.id}, '2000-03-02T02:00:00Z', '2000-03-02T02:15:00Z', '2000-03-02', 1, 'fulfilled', 'frontdesk', '2000-03-01T00:00:00Z')`);
+    // a task and a ticket (with its conversation) older than customer_records' five years, and recent ones
+    const [staff] = rowsOf<{ id: string }>(await db.execute(sql`insert into users (email, kind, name) values ('retensi@contoh.id', 'staff', 'Staf Retensi') returning id`));
+    for (const [title, at] of [["Telepon Budi soal tagihan", "2021-01-05T03:00:00Z"], ["Telepon Budi lagi", "2026-06-01T03:00:00Z"]]) {
+      await db.execute(sql`insert into tasks (title, description, contact_id, assignee_id, created_by, created_at) values (${title}, 'Catatan tentang Budi', ${contact.id}, ${staff.id}, ${staff.id}, ${at}::timestamptz)`);
+      const [ticket] = rowsOf<{ id: string }>(
+        await db.execute(sql`insert into tickets (number, subject, channel, category, contact_id, sla_due_at, created_at)
+          values (${`RT-${at.slice(0, 4)}`}, ${`Keluhan Budi ${at.slice(0, 4)}`}, 'email', 'other', ${contact.id}, ${at}::timestamptz, ${at}::timestamptz) returning id`),
+      );
+      await db.execute(sql`insert into ticket_messages (ticket_id, author_kind, body, created_at) values (${ticket.id}, 'customer', 'Saya Budi, kamar 12', ${at}::timestamptz)`);
+    }
+
     const run = await applyRetention(db, app.runtime.registry, now);
+    const customerRecords = { purpose: "customer_records", cutoff: new Date("2021-12-08T17:30:00Z"), retentionDays: 1825 };
     expect(run.destroyed).toEqual([
-      { purpose: "customer_records", table: "interactions", method: "delete", rows: 2, cutoff: new Date("2021-12-08T17:30:00Z"), retentionDays: 1825 },
+      { ...customerRecords, table: "interactions", method: "delete", rows: 2 },
       { purpose: "service_messages", table: "messages", method: "anonymise", rows: 1, cutoff: new Date("2024-12-07T17:30:00Z"), retentionDays: 730 },
+      { ...customerRecords, table: "tasks", method: "anonymise", rows: 1 },
+      { ...customerRecords, table: "tickets", method: "anonymise", rows: 1 },
+      { ...customerRecords, table: "ticket_messages", method: "anonymise", rows: 1 },
+      { purpose: "hospital-appointments.visits", table: "hospital_appointments_appointments", method: "delete", rows: 1, cutoff: new Date("2001-12-06T17:30:00Z"), retentionDays: 9132 },
+    ]);
+    const tasksLeft = rowsOf<{ title: string; description: string | null; contact_id: string | null }>(
+      await db.execute(sql`select title, description, contact_id from tasks where created_by = ${staff.id} order by created_at`),
+    );
+    expect(tasksLeft).toEqual([
+      { title: "—", description: null, contact_id: null },
+      { title: "Telepon Budi lagi", description: "Catatan tentang Budi", contact_id: contact.id },
+    ]);
+    const ticketsLeft = rowsOf<{ subject: string; body: string }>(
+      await db.execute(sql`select t.subject, m.body from tickets t join ticket_messages m on m.ticket_id = t.id where t.number like 'RT-%' order by t.created_at`),
+    );
+    expect(ticketsLeft).toEqual([
+      { subject: "—", body: "—" },
+      { subject: "Keluhan Budi 2026", body: "Saya Budi, kamar 12" },
     ]);
     const left = await db.select({ subject: interactions.subject }).from(interactions).where(eq(interactions.contactId, contact.id));
     expect(left.map((r) => r.subject).sort()).toEqual(["exactly at the cutoff: kept", "recent"]);
@@ -92,15 +126,19 @@ describe("retention", () => {
     expect(visits.n).toBe(1);
 
     const log = await db.select().from(privacyDestructionLog);
-    expect(log.map(({ table, method, rows, purpose, retentionDays }) => ({ table, method, rows, purpose, retentionDays }))).toEqual([
-      { table: "interactions", method: "delete", rows: 2, purpose: "customer_records", retentionDays: 1825 },
-      { table: "messages", method: "anonymise", rows: 1, purpose: "service_messages", retentionDays: 730 },
+    expect(log.map(({ table, method, rows }) => [table, method, rows])).toEqual([
+      ["interactions", "delete", 2],
+      ["messages", "anonymise", 1],
+      ["tasks", "anonymise", 1],
+      ["tickets", "anonymise", 1],
+      ["ticket_messages", "anonymise", 1],
+      ["hospital_appointments_appointments", "delete", 1],
     ]);
     expect(log.every((l) => l.ranAt.getTime() === now.getTime())).toBe(true);
 
     // run again (a retried job) nothing more is due, and nothing is logged
     expect((await applyRetention(db, app.runtime.registry, now)).destroyed).toEqual([]);
-    expect(await db.select().from(privacyDestructionLog)).toHaveLength(2);
+    expect(await db.select().from(privacyDestructionLog)).toHaveLength(6);
     // a day later the row that sat exactly at the cutoff has run out too
     const nextNight = await applyRetention(db, app.runtime.registry, new Date(now.getTime() + 86_400_000));
     expect(nextNight.destroyed.map(({ table, rows }) => [table, rows])).toEqual([

@@ -93,18 +93,23 @@ export const corePersonalData: PersonalDataHandler[] = [
     purpose: "customer_records",
     links: [contactLink("anonymise"), userLink("assignee_id", "keep"), userLink("created_by", "keep")],
     anonymise: { contact_id: null, title: erased, description: null },
+    // the task stays (workload figures), what it said about the person goes
+    retention: { column: "created_at", method: "anonymise" },
   }),
   tableHandler({
     table: "tickets",
     purpose: "customer_records",
     links: [contactLink("anonymise"), userLink("opened_by_user_id", "anonymise"), userLink("assignee_id"), userLink("escalated_to_id")],
     anonymise: { subject: erased, satisfaction_comment: null },
+    // the ticket stays (service figures: counts, SLA), its subject and the conversation go
+    retention: { column: "created_at", method: "anonymise" },
   }),
   tableHandler({
     table: "ticket_messages",
     purpose: "customer_records",
     links: [userLink("author_user_id", "anonymise")],
     anonymise: { body: erased },
+    retention: { column: "created_at", method: "anonymise" },
     via: (s) => (contactOf(s) ? sql`ticket_id in (select id from tickets where contact_id = ${contactOf(s)}::uuid)` : null),
   }),
   tableHandler({ table: "surveys", purpose: "surveys", links: [contactLink(), userLink("staff_user_id")], retention: { column: "sent_at", method: "delete" } }),

@@ -41,7 +41,7 @@ export interface ProcessingPurpose {
 /** The notice people are shown before they consent; bump it when the wording changes. */
 export const currentNoticeVersion = "2026-12";
 
-/** Checks declarations: unique ids, a plugin's ids prefixed with its id, sane retention. */
+/** Checks declarations: unique ids, a plugin's ids prefixed with its id, sane retention, consent only in the core's purposes. */
 export function purposeProblems(declared: { owner: string; purposes: ProcessingPurpose[] }[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -53,6 +53,10 @@ export function purposeProblems(declared: { owner: string; purposes: ProcessingP
       seen.set(p.id, owner);
       if (!Number.isInteger(p.retentionDays) || p.retentionDays <= 0) problems.push(`${owner}: purpose "${p.id}" needs a positive whole retentionDays`);
       if (!(legalBases as readonly string[]).includes(p.legalBasis)) problems.push(`${owner}: purpose "${p.id}" has unknown legal basis "${p.legalBasis}"`);
+      // people choose consents in "Privasi & data saya" among the core's consent purposes; a plugin
+      // that needs consent (a reminder, an offer) sends under one of them, so no choice goes unasked
+      if (owner !== "core" && p.legalBasis === "consent")
+        problems.push(`${owner}: purpose "${p.id}" rests on consent; a plugin's processing that needs consent uses one of the core's consent purposes (service_messages, marketing, surveys, partner_sharing)`);
       if (!p.name.id || !p.name.en || !p.description.id || !p.description.en) problems.push(`${owner}: purpose "${p.id}" needs a name and description in id and en`);
     }
   }
