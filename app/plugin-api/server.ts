@@ -61,3 +61,4 @@ export { branchZoneSql, inBranchesSql, inRangeSql, localDaySql, localHourSql, lo
 export { aggregate, branchDimension, dailyBy, type AggregateSpec, type DimensionSql } from "../core/reports/kpi-aggregate.server.ts";
 /** Declares how one of a plugin's tables holding personal data is exported and erased (its `personalData` in defineServer). */
 export { tableHandler, type PersonalDataHandler, type PersonalDataSubject, type TableSpec, type TableLink, type ErasureMode, type ErasureOutcome } from "../core/privacy/personal-data.server.ts";
+export { cursorPart, decodeCursor, encodeCursor } from "../core/validation/cursor.server.ts";

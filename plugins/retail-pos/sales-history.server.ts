@@ -1,7 +1,8 @@
 // Reading sales: a shopper's own receipts, a contact's purchase summary and timeline, the staff
 // sales report and a supplier's sell-through. Every scope is in the query; aggregates run in SQL.
 import { sql } from "drizzle-orm";
-import { dayInstants, rowsOf, startOfLocalDay, type Actor, type Database, type DateRange } from "../../app/plugin-api/index.ts";
+import { dayInstants, rowsOf, startOfLocalDay, z, type Actor, type Database, type DateRange } from "../../app/plugin-api/index.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../../app/plugin-api/server.ts";
 
 type CustomerActor = Extract<Actor, { kind: "customer" }>;
 type PartnerActor = Extract<Actor, { kind: "partner" }>;
@@ -20,8 +21,8 @@ export interface Receipt {
 
 /** The signed-in shopper's receipts, newest first (keyset on occurred_at, id). */
 export async function listOwnReceipts(db: Database, actor: CustomerActor, input: { before?: string | null } = {}) {
-  const [beforeAt, beforeId] = (input.before ?? "").split("_");
-  const cursor = beforeAt && beforeId ? { at: new Date(Number(beforeAt)).toISOString(), id: beforeId } : null;
+  const key = decodeCursor(input.before, z.tuple([cursorPart.instant(), cursorPart.id()]));
+  const cursor = key ? { at: key[0], id: key[1] } : null;
   const sales = rowsOf<{ id: string; kind: "sale" | "refund"; receipt_no: string; occurred_at: string | Date; total_idr: string; store: string; time_zone: string }>(
     await db.execute(sql`
       select s.id, s.kind, s.receipt_no, s.occurred_at, s.total_idr, b.name as store, b.time_zone
@@ -51,7 +52,7 @@ export async function listOwnReceipts(db: Database, actor: CustomerActor, input:
       .map((l) => ({ name: l.name, quantity: Number(l.quantity), unitPrice: Number(l.unit_price_idr), discount: Number(l.discount_idr), amount: Number(l.amount_idr) })),
   }));
   const last = page.at(-1);
-  return { receipts, next: sales.length > receiptPageSize && last ? `${new Date(last.occurred_at).getTime()}_${last.id}` : null };
+  return { receipts, next: sales.length > receiptPageSize && last ? encodeCursor([new Date(last.occurred_at).toISOString(), last.id]) : null };
 }
 
 /** Spend and visits of one contact, for the 360 panel. */

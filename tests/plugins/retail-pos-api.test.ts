@@ -189,6 +189,12 @@ describe("who sees which sales", () => {
     expect(page.receipts.map((r) => r.receiptNo)).toEqual([mine.receiptNumber]);
     expect(page.receipts[0].lines).toHaveLength(1);
     expect(unwrap(await callRoute(runtime, receiptsRoute.loader, { path: "/portal/receipts" })).status).toBe(302);
+    // a mangled or forged page cursor starts from the first page (it was a 500)
+    for (const before of ["abc_x", "1733480100000_x", "%%%"]) {
+      const again = unwrap(await callRoute(runtime, receiptsRoute.loader, { path: `/portal/receipts?before=${encodeURIComponent(before)}`, cookie: ani.cookie }));
+      expect(again.status).toBe(200);
+      expect((again.data as { receipts: { receiptNo: string }[] }).receipts.map((r) => r.receiptNo)).toEqual([mine.receiptNumber]);
+    }
   });
 
   it("a supplier sees sell-through of its own products only", async () => {

@@ -7,6 +7,8 @@ import { contactDuplicateDismissals } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -28,15 +30,7 @@ export interface DuplicatePair {
   reasons: DuplicateReason[];
 }
 
-function encodeCursor(a: string, b: string) {
-  return Buffer.from(`${a}|${b}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined | null) {
-  if (!cursor) return null;
-  const [a, b] = Buffer.from(cursor, "base64url").toString().split("|");
-  return a && b && isUuid(a) && isUuid(b) ? { a, b } : null;
-}
+const pairCursor = z.tuple([cursorPart.id(), cursorPart.id()]);
 
 interface PairRow {
   a_id: string;
@@ -80,7 +74,8 @@ const duplicateKeys = sql`
 
 /** One page of candidate pairs, ordered by (first id, second id). */
 export async function listDuplicatePairs(db: Database, _actor: StaffActor, input: { after?: string | null } = {}) {
-  const cursor = decodeCursor(input.after);
+  const key = decodeCursor(input.after, pairCursor);
+  const cursor = key ? { a: key[0], b: key[1] } : null;
   const result = await db.execute(sql`
     with ${duplicateKeys},
     shared as (
@@ -116,7 +111,7 @@ export async function listDuplicatePairs(db: Database, _actor: StaffActor, input
   });
   const pairs: DuplicatePair[] = page.map((r) => ({ a: contact(r, "a"), b: contact(r, "b"), reasons: reasonsOf(r.reasons) }));
   const last = page[page.length - 1];
-  return { pairs, next: rows.length > duplicatePageSize && last ? encodeCursor(last.a_id, last.b_id) : null };
+  return { pairs, next: rows.length > duplicatePageSize && last ? encodeCursor([last.a_id, last.b_id]) : null };
 }
 
 export type DismissError = "notADuplicatePair";

@@ -7,6 +7,8 @@ import { normalizePhone } from "../i18n/phone.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { ContactFilter } from "./contact-forms.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -21,18 +23,13 @@ const preciseCreatedAt = sql<string>`to_char(${contacts.createdAt} at time zone 
 const preciseAtPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 
-function encodeCursor(cursor: Cursor) {
-  const head = cursor.kind === "date" ? `d|${cursor.at}` : `r|${cursor.rank}`;
-  return Buffer.from(`${head}|${cursor.id}`).toString("base64url");
-}
+const searchCursor = z.union([
+  z.tuple([z.literal("d"), z.string().regex(preciseAtPattern), cursorPart.id()]).transform(([, at, id]): Cursor => ({ kind: "date", at, id })),
+  z.tuple([z.literal("r"), z.string().regex(/^\d+(\.\d+)?$/), cursorPart.id()]).transform(([, rank, id]): Cursor => ({ kind: "rank", rank, id })),
+]);
 
-function decodeCursor(value: string | undefined): Cursor | null {
-  if (!value) return null;
-  const [kind, key, id] = Buffer.from(value, "base64url").toString().split("|");
-  if (!id || !isUuid(id)) return null;
-  if (kind === "d") return preciseAtPattern.test(key) ? { kind: "date", at: key, id } : null;
-  if (kind === "r" && /^\d+(\.\d+)?$/.test(key)) return { kind: "rank", rank: key, id };
-  return null;
+function cursorOf(cursor: Cursor) {
+  return encodeCursor(cursor.kind === "date" ? ["d", cursor.at, cursor.id] : ["r", cursor.rank, cursor.id]);
 }
 
 function escapeLike(value: string) {
@@ -145,7 +142,7 @@ export async function searchContacts(
 ): Promise<{ contacts: ContactListRow[]; next: string | null }> {
   const limit = Math.min(Math.max(input.limit ?? contactPageSize, 1), 1000);
   const conditions = filterConditions(input);
-  const cursor = decodeCursor(input.after);
+  const cursor = decodeCursor(input.after, searchCursor);
   const search = input.q ? searchArms(input.q) : null;
 
   if (search) {
@@ -166,7 +163,7 @@ export async function searchContacts(
     const last = page.at(-1);
     return {
       contacts: page.map(({ rank: _rank, ...row }) => row),
-      next: rows.length > limit && last ? encodeCursor({ kind: "rank", rank: last.rank, id: last.id }) : null,
+      next: rows.length > limit && last ? cursorOf({ kind: "rank", rank: last.rank, id: last.id }) : null,
     };
   }
 
@@ -184,7 +181,7 @@ export async function searchContacts(
   const last = page.at(-1);
   return {
     contacts: page.map(({ cursorAt: _at, ...row }) => row),
-    next: rows.length > limit && last ? encodeCursor({ kind: "date", at: last.cursorAt, id: last.id }) : null,
+    next: rows.length > limit && last ? cursorOf({ kind: "date", at: last.cursorAt, id: last.id }) : null,
   };
 }
 

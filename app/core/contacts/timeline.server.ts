@@ -9,6 +9,8 @@ import { fixedT } from "../i18n/i18n.server.ts";
 import type { Logger } from "../logging/logger.server.ts";
 import type { Actor, TimelineSource, Translate } from "../plugins/contract.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -114,20 +116,16 @@ function compareKeys(a: Key, b: Key) {
 const preciseAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const microKey = (date: Date) => date.toISOString().replace("Z", "000Z");
 
+const timelineCursor = z
+  .tuple([z.string().regex(preciseAt), cursorPart.text(200), cursorPart.text(200)])
+  .transform(([at, source, id]): Key => ({ at, source, id }));
+
 export function encodeTimelineCursor(key: Key) {
-  return Buffer.from(JSON.stringify([key.at, key.source, key.id])).toString("base64url");
+  return encodeCursor([key.at, key.source, key.id]);
 }
 
 export function decodeTimelineCursor(value: string | null | undefined): Key | null {
-  if (!value) return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString());
-    if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === "string")) return null;
-    const [at, source, id] = parsed as string[];
-    return preciseAt.test(at) && source.length <= 200 && id.length <= 200 ? { at, source, id } : null;
-  } catch {
-    return null;
-  }
+  return decodeCursor(value, timelineCursor);
 }
 
 const coreHref: Record<string, (id: string) => string> = {

@@ -15,6 +15,8 @@ import { analyticsScoreSegmentFields } from "../analytics/rfm-segment-fields.ser
 import { coreSegmentFields } from "./segment-fields.server.ts";
 import { checkRule, maxRules, type CoreCondition, type SegmentDraft, type SegmentFieldView, type SegmentMatch } from "./segment-rules.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 import { uniqueViolation } from "../../../db/errors.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
@@ -289,21 +291,13 @@ export async function countSegmentMembers(db: Database, where: SQL) {
   return Number(row?.n ?? 0);
 }
 
-function decodeCursor(after: string | null | undefined) {
-  if (!after) return null;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as [string, string];
-    if (typeof at !== "string" || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(new Date(at).getTime())) return null;
-    return { at, id };
-  } catch {
-    return null;
-  }
-}
+const memberCursor = z.tuple([cursorPart.instant(), cursorPart.id()]);
 
 /** One page of members, newest contacts first (keyset on created_at, id). */
 export async function segmentMembers(db: Database, where: SQL, input: { after?: string | null; limit?: number } = {}) {
   const limit = Math.min(Math.max(input.limit ?? segmentPageSize, 1), 1000);
-  const cursor = decodeCursor(input.after);
+  const key = decodeCursor(input.after, memberCursor);
+  const cursor = key ? { at: key[0], id: key[1] } : null;
   const rows = await withSegmentPlanner(db, (tx) =>
     tx
       .select({
@@ -315,7 +309,8 @@ export async function segmentMembers(db: Database, where: SQL, input: { after?: 
         tags: contacts.tags,
         branchName: branches.name,
         createdAt: contacts.createdAt,
-        cursorAt: sql<string>`${contacts.createdAt}::text`,
+        // microseconds, as text: a Date would round them away and repeat or skip rows at a page edge
+        cursorAt: sql<string>`to_char(${contacts.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       })
       .from(contacts)
       .leftJoin(branches, eq(branches.id, contacts.branchId))
@@ -327,7 +322,7 @@ export async function segmentMembers(db: Database, where: SQL, input: { after?: 
   const last = page.at(-1);
   return {
     contacts: page.map(({ cursorAt: _at, ...row }) => row),
-    next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursorAt, last.id])).toString("base64url") : null,
+    next: rows.length > limit && last ? encodeCursor([last.cursorAt, last.id]) : null,
   };
 }
 

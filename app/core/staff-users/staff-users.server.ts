@@ -13,6 +13,8 @@ import type { Language } from "../i18n/languages.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 import { uniqueViolation } from "../../../db/errors.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
@@ -65,20 +67,7 @@ const rowColumns = {
   hasPassword: sql<boolean>`${users.passwordHash} is not null`,
 };
 
-function encodeCursor(row: { name: string; id: string }) {
-  return Buffer.from(JSON.stringify([row.name, row.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string | null | undefined): [string, string] | null {
-  if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as [string, string];
-  } catch {
-    // a mangled cursor just starts from the first page
-  }
-  return null;
-}
+const staffCursor = z.tuple([cursorPart.text(), cursorPart.id()]);
 
 function parseRoles(value: unknown): string[] {
   // drivers hand back text[] as an array; keep a string fallback so a driver change is not a crash
@@ -90,7 +79,7 @@ function parseRoles(value: unknown): string[] {
 /** Staff users by name (keyset pages), with their roles and branch; `q` matches name or e-mail. */
 export async function listStaffUsers(db: Database, input: { q?: string | null; after?: string | null; limit?: number } = {}) {
   const limit = Math.min(Math.max(input.limit ?? pageSizeDefault, 1), 200);
-  const after = decodeCursor(input.after);
+  const after = decodeCursor(input.after, staffCursor);
   const q = input.q?.trim();
   const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db
@@ -107,7 +96,7 @@ export async function listStaffUsers(db: Database, input: { q?: string | null; a
     .orderBy(asc(users.name), asc(users.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).map((r) => ({ ...r, roles: parseRoles(r.roles) })) as StaffUserRow[];
-  return { users: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  return { users: page, next: rows.length > limit ? encodeCursor([page[page.length - 1].name, page[page.length - 1].id]) : null };
 }
 
 /** One staff user, or null. */

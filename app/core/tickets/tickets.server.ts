@@ -24,6 +24,8 @@ import {
 import { notifyRequester, notifyStaff } from "./ticket-notifications.server.ts";
 import { readTicketSla, slaDueAt } from "./ticket-sla.server.ts";
 import { isUuid } from "../validation/ids.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
+import { z } from "../validation/validation.ts";
 
 export type StaffActor = Extract<Actor, { kind: "staff" }>;
 export type CustomerActor = Extract<Actor, { kind: "customer" }>;
@@ -238,26 +240,22 @@ export async function openTicketAsStaff(
 
 // ---- lists ---------------------------------------------------------------------------------------
 
-function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
+const ticketCursor = z.tuple([cursorPart.instant(), cursorPart.id()]);
 
-function decodeCursor(cursor: string | undefined) {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const date = new Date(at ?? "");
-  return Number.isNaN(date.getTime()) || !id || !isUuid(id) ? null : { at: date, id };
+function decodeTicketCursor(cursor: string | undefined) {
+  const key = decodeCursor(cursor, ticketCursor);
+  return key ? { at: new Date(key[0]), id: key[1] } : null;
 }
 
 function afterCursor(cursor: string | undefined): SQL | undefined {
-  const c = decodeCursor(cursor);
+  const c = decodeTicketCursor(cursor);
   if (!c) return undefined;
   return or(lt(tickets.createdAt, c.at), and(eq(tickets.createdAt, c.at), lt(tickets.id, c.id)));
 }
 
 function page<T extends { createdAt: Date; id: string }>(rows: T[]) {
   const items = rows.slice(0, ticketPageSize);
-  return { tickets: items, next: rows.length > ticketPageSize ? encodeCursor(items[items.length - 1]) : null };
+  return { tickets: items, next: rows.length > ticketPageSize ? encodeCursor([items[items.length - 1].createdAt.toISOString(), items[items.length - 1].id]) : null };
 }
 
 const assignees = alias(users, "assignee");
