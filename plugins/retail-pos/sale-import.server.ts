@@ -22,7 +22,7 @@ import { JSONParser } from "@streamparser/json";
 import { parse as parseCsv } from "csv-parse";
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
-import { rowsOf } from "../../app/plugin-api/index.ts";
+import { rowsOf, isUuid } from "../../app/plugin-api/index.ts";
 import { findOrCreateContact, type ContactMatchInput } from "../../app/plugin-api/server.ts";
 import { sha256Hex, type PosConnection } from "./api-auth.server.ts";
 import { posEvents, type SaleRecordedV1 } from "./events.ts";
@@ -228,7 +228,7 @@ export async function createImport(
   actor: Extract<Actor, { kind: "staff" }> | { kind: "system" },
   input: { connectionId: string; fileName: string; rows: AsyncIterable<StagedRow> | Iterable<StagedRow> },
 ): Promise<{ ok: true; id: string; count: number } | { ok: false; error: "unknownConnection" | ImportFileError }> {
-  if (!/^[0-9a-f-]{36}$/i.test(input.connectionId)) return { ok: false, error: "unknownConnection" };
+  if (!isUuid(input.connectionId)) return { ok: false, error: "unknownConnection" };
   const [connection] = await db.select({ id: retailPosConnections.id }).from(retailPosConnections).where(and(eq(retailPosConnections.id, input.connectionId), eq(retailPosConnections.active, true)));
   if (!connection) return { ok: false, error: "unknownConnection" };
   try {

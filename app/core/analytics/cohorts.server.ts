@@ -17,6 +17,7 @@ import { localDateOf, today as localToday, type TimeZone } from "../time/local-t
 import { staffTimeZone } from "../time/zones.server.ts";
 import { cohortRetention, cohortSplits, cohortStart, type CohortMatrix, type CohortSplit, type CohortTransaction } from "./cohort-retention.ts";
 import { loadAnalyticsTransactions } from "./transactions.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -124,7 +125,7 @@ async function labelGroups(db: Database, split: CohortSplit, matrix: CohortMatri
   const labels: Record<string, string> = {};
   let branchNames = new Map<string, string>();
   if (split === "branch") {
-    const ids = values.filter((v) => /^[0-9a-f-]{36}$/i.test(v));
+    const ids = values.filter((v) => isUuid(v));
     if (ids.length) branchNames = new Map((await db.select({ id: branches.id, name: branches.name }).from(branches).where(inArray(branches.id, ids))).map((b) => [b.id, b.name]));
   }
   for (const v of values) {

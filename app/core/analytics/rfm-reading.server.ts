@@ -9,6 +9,7 @@ import { rfmSegmentKeys, type RfmModelProblem, type RfmSegmentKey } from "../../
 import type { Actor } from "../plugins/contract.ts";
 import { addMonths, endOfMonth, startOfMonth } from "../time/local-time.ts";
 import { finiteOrNull } from "./rfm.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 
@@ -201,7 +202,7 @@ function scoresOf(row: Record<string, unknown>, run: { windowDays: number; measu
 
 /** A contact's scores in the newest snapshot, or null when they are not in it. */
 export async function contactScores(db: Database, contactId: string): Promise<ContactScores | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(contactId)) return null;
+  if (!isUuid(contactId)) return null;
   const [row] = rowsOf<Record<string, unknown>>(
     await db.execute(sql`select ${scoreColumns}, r0.window_days, r0.measure from rfm_snapshots s
       join rfm_snapshot_runs r0 on r0.snapshot_date = s.snapshot_date
@@ -231,7 +232,7 @@ export async function snapshotScores(
   options: { after?: string | null; limit?: number; where?: SQL } = {},
 ): Promise<{ rows: ScoreRow[]; next: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 5000);
-  const after = options.after && /^[0-9a-f-]{36}$/i.test(options.after) ? options.after : null;
+  const after = options.after && isUuid(options.after) ? options.after : null;
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`select ${scoreColumns}, c.full_name from rfm_snapshots s join contacts c on c.id = s.contact_id
       where s.snapshot_date = ${run.snapshotDate}::date and c.merged_into_id is null and ${scopeCondition(scope, sql`s.contact_id`)}

@@ -16,6 +16,7 @@ import type { Actor } from "../plugins/contract.ts";
 import { queueEmail, type JobSender } from "./email.server.ts";
 import { unsubscribeHeaders } from "./unsubscribe.server.ts";
 import { isWhatsAppConfigured, missingTemplateParams, readWhatsAppSettings, templateMappingFor, whatsappRecipient, whatsappSendQueue } from "./whatsapp.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 export type SkipReason =
   | "contact_not_found"
@@ -107,7 +108,7 @@ async function survivingContact(db: Database, contactId: string) {
  * address. Nothing sent is audited with its reason. Pass the caller's transaction as `db`.
  */
 export async function sendToContact(db: Database, jobs: JobSender, input: SendToContactInput): Promise<SendToContactResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(input.contactId)) return { status: "skipped", reason: "contact_not_found", contactId: null };
+  if (!isUuid(input.contactId)) return { status: "skipped", reason: "contact_not_found", contactId: null };
   templateTextKey(input.template); // a malformed template name is a programming error: fail loudly
   return db.transaction(async (tx) => {
     const contact = await survivingContact(tx, input.contactId);

@@ -3,6 +3,7 @@ import type { Database } from "../../../db/client.ts";
 import { partnerOrganisations, sessions, tickets, users } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 type PartnerActor = Extract<Actor, { kind: "partner" }>;
@@ -29,7 +30,7 @@ export async function listPartnerOrganisations(db: Database, _actor: StaffActor)
 }
 
 export async function getPartnerOrganisation(db: Database, _actor: StaffActor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [org] = await db.select(orgColumns).from(partnerOrganisations).where(eq(partnerOrganisations.id, id));
   return org ?? null;
 }

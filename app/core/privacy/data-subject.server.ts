@@ -8,6 +8,7 @@ import { audit } from "../audit/audit.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
 import type { ErasureMode, ErasureOutcome, PersonalDataSubject } from "./personal-data.server.ts";
+import { isUuid } from "../validation/ids.ts";
 
 export interface TrailEntry {
   at: Date;
@@ -19,12 +20,11 @@ export interface TrailEntry {
   reason: string | null;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The ids of the person's rows in every table a handler covers (their tickets, visits, referrals …). */
 export function recordIdsOf(tables: Record<string, Record<string, unknown>[]>, subject: PersonalDataSubject): string[] {
   const ids = new Set<string>();
-  for (const rows of Object.values(tables)) for (const row of rows) if (typeof row.id === "string" && uuidPattern.test(row.id)) ids.add(row.id);
+  for (const rows of Object.values(tables)) for (const row of rows) if (typeof row.id === "string" && isUuid(row.id)) ids.add(row.id);
   for (const own of [subject.contactId, subject.userId]) if (own) ids.delete(own);
   return [...ids];
 }

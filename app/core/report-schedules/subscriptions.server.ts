@@ -13,6 +13,7 @@ import { zoneOrDefault } from "../time/local-time.ts";
 import { staffTimeZone } from "../time/zones.server.ts";
 import { nextRunAt } from "./schedule.ts";
 import type { SubscriptionInput } from "./subscription-form.ts";
+import { isUuid } from "../validation/ids.ts";
 
 type StaffActor = Extract<Actor, { kind: "staff" }>;
 type Deps = Pick<AppRuntime, "db" | "registry">;
@@ -39,7 +40,7 @@ function visibleCondition(actor: StaffActor, all: boolean) {
 }
 
 async function findVisible(deps: Deps, actor: StaffActor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const scope = await visibleBranches(deps.db, actor);
   const [row] = await deps.db.select().from(reportSubscriptions).where(and(eq(reportSubscriptions.id, id), visibleCondition(actor, scope.all)));
   return row ?? null;

@@ -3,10 +3,11 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { branches } from "../../../db/schema/index.ts";
 import { defaultTimeZone, zoneOrDefault, type TimeZone } from "./local-time.ts";
+import { isUuid } from "../validation/ids.ts";
 
 /** A branch's zone; WIB when the branch is unknown or none is given. */
 export async function branchTimeZone(db: Database, branchId: string | null | undefined): Promise<TimeZone> {
-  if (!branchId || !/^[0-9a-f-]{36}$/i.test(branchId)) return defaultTimeZone;
+  if (!branchId || !isUuid(branchId)) return defaultTimeZone;
   const [row] = await db.select({ timeZone: branches.timeZone }).from(branches).where(eq(branches.id, branchId));
   return zoneOrDefault(row?.timeZone);
 }

@@ -9,6 +9,7 @@ import { numberLocale } from "../../core/i18n/languages.ts";
 import { formatLocalDate } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { isUuid } from "../../core/validation/ids.ts";
 
 export const handle = { i18n: ["common", "staff", "analytics"] };
 export const meta: MetaFunction = () => [{ title: "Pelanggan berisiko · Customers at risk · Nusa CRM" }];
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const contactIds = form
     .getAll("contactId")
-    .filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v))
+    .filter((v): v is string => typeof v === "string" && isUuid(v))
     .slice(0, AT_RISK_PAGE_LIMIT);
   const timeZone = await staffTimeZone(context.runtime.db, actor);
   const result = await createFollowUpTasks(context.runtime, actor, { contactIds, timeZone, now: new Date(), language: context.language, ip: context.clientIp });

@@ -7,6 +7,7 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { isUuid } from "../../core/validation/ids.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     title: `${t("duplicates.title")} · Nusa CRM`,
     language: context.language,
     canImport: hasPermission(context.auth, "core.contact.import"),
-    merged: /^[0-9a-f-]{36}$/i.test(url.searchParams.get("merged") ?? "") ? url.searchParams.get("merged") : null,
+    merged: isUuid(url.searchParams.get("merged") ?? "") ? url.searchParams.get("merged") : null,
     dismissed: url.searchParams.get("notice") === "dismissed",
     pairs: pairs.map((p) => {
       // the older record is suggested as the one to keep; the merge screen can swap them

@@ -9,6 +9,7 @@ import { endAllSessions } from "../../core/auth/session.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { roleLabel } from "../../core/roles/roles.server.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { isUuid } from "../../core/validation/ids.ts";
 
 export const handle = { i18n: ["common", "staff", "security"] };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   if (formData.get("intent") === "reset") {
     const userId = String(formData.get("userId") ?? "");
-    if (!/^[0-9a-f-]{36}$/i.test(userId) || !(await resetFactors(db, actor, { userId, ip: context.clientIp }))) {
+    if (!isUuid(userId) || !(await resetFactors(db, actor, { userId, ip: context.clientIp }))) {
       return data({ error: "errors.unknownUser" }, { status: 400 });
     }
     await endAllSessions(context.runtime, userId);

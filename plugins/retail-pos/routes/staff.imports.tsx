@@ -13,6 +13,7 @@ import { requireStaff } from "../../../app/plugin-api/server.ts";
 import { PageHeader, formatDateTime, formatNumber } from "../../../app/plugin-api/ui.ts";
 import { listConnections } from "../connections.server.ts";
 import { importErrors, listImports, maxImportFileBytes, maxImportSales, receiveImportUpload } from "../sale-import.server.ts";
+import { isUuid } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
 export const meta: MetaFunction = () => [{ title: "Impor penjualan · Sales import · Nusa CRM" }];
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [connections, imports, errors] = await Promise.all([
     listConnections(db),
     listImports(db),
-    show && /^[0-9a-f-]{36}$/i.test(show) ? importErrors(db, show) : Promise.resolve(null),
+    show && isUuid(show) ? importErrors(db, show) : Promise.resolve(null),
   ]);
   return {
     connections: connections.filter((c) => c.active).map((c) => ({ value: c.id, label: `${c.store} · ${c.name}` })),
