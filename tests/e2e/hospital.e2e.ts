@@ -1,28 +1,11 @@
 // Hospital vertical end to end, in Indonesian: a patient books, is told, reschedules and cancels;
 // a partner clinic refers a patient, the hospital accepts, schedules and refers back.
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import type { CapturedMail } from "./mailbox.ts";
-import { mailDir } from "./paths.ts";
+import { waitForMail } from "./mailbox.ts";
 
 test.use({ locale: "id-ID" });
 
 const password = "nusa-demo-2026";
-
-/** Waits for a message to `to` whose subject matches, captured after `since` (file names start with Date.now()). */
-async function waitForMailAfter(to: string, subject: RegExp, since: number, timeoutMs = 20_000): Promise<CapturedMail> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const f of fs.readdirSync(mailDir).sort().reverse()) {
-      if (Number(f.split("-")[0]) < since) continue;
-      const mail = JSON.parse(fs.readFileSync(path.join(mailDir, f), "utf8")) as CapturedMail;
-      if (mail.to.includes(to) && subject.test(mail.subject)) return mail;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no e-mail to ${to} matching ${subject} arrived`);
-}
 
 async function signIn(page: Page, portal: "portal" | "staff" | "partner", email: string) {
   await page.goto(`/${portal}/login`);
@@ -74,7 +57,7 @@ test("a patient books, is confirmed by e-mail, reschedules and cancels, in Indon
   await expect(page.getByText("Janji temu tersimpan. Konfirmasi dikirim lewat saluran yang Anda setujui.")).toBeVisible();
 
   // Budi prefers WhatsApp, which is not configured in this run: the message falls back to e-mail
-  const confirmation = await waitForMailAfter("pasien@contoh.id", /^Janji temu Anda terkonfirmasi: Poli Penyakit Dalam/, since);
+  const confirmation = await waitForMail("pasien@contoh.id", { subject: /^Janji temu Anda terkonfirmasi: Poli Penyakit Dalam/, since });
   expect(confirmation.text).toContain("Nomor antrean Anda");
   expect(confirmation.text).toContain("RS Nusa Medika Jakarta");
 
@@ -93,7 +76,7 @@ test("a patient books, is confirmed by e-mail, reschedules and cancels, in Indon
   since = Date.now();
   await target.click();
   await expect(page.getByText("Janji temu tersimpan.", { exact: false })).toBeVisible();
-  const moved = await waitForMailAfter("pasien@contoh.id", /^Jadwal janji temu Anda berubah/, since);
+  const moved = await waitForMail("pasien@contoh.id", { subject: /^Jadwal janji temu Anda berubah/, since });
   expect(moved.text).toContain("Nomor antrean baru Anda");
   const rescheduled = page.locator("li.visit-card").filter({ hasText: shownAt(newStartAt) }).filter({ hasText: "Terjadwal" });
   await expect(rescheduled).toHaveCount(1);
@@ -121,7 +104,7 @@ test("a patient books, is confirmed by e-mail, reschedules and cancels, in Indon
   since = Date.now();
   await rescheduled.getByRole("button", { name: "Batalkan" }).click();
   await expect(page.getByText("Janji temu dibatalkan.", { exact: true })).toBeVisible();
-  await waitForMailAfter("pasien@contoh.id", /^Janji temu dibatalkan: Poli Penyakit Dalam/, since);
+  await waitForMail("pasien@contoh.id", { subject: /^Janji temu dibatalkan: Poli Penyakit Dalam/, since });
   await expect(page.locator("li.visit-card").filter({ hasText: shownAt(newStartAt) }).filter({ hasText: "Terjadwal" })).toHaveCount(0);
 });
 

@@ -8,20 +8,21 @@ export interface CapturedMail {
   text: string;
 }
 
-/** Waits for the newest message to an address that the real SMTP receiver captured. */
-export async function waitForMail(to: string, options: { subject?: RegExp; timeoutMs?: number } = {}): Promise<CapturedMail> {
+/**
+ * Waits for the newest message to an address that the real SMTP receiver captured, optionally
+ * one whose subject matches and that arrived after `since` (file names start with Date.now()).
+ */
+export async function waitForMail(to: string, options: { subject?: RegExp; since?: number; timeoutMs?: number } = {}): Promise<CapturedMail> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   while (Date.now() < deadline) {
-    const mails = fs
-      .readdirSync(mailDir)
-      .sort()
-      .reverse()
-      .map((f) => JSON.parse(fs.readFileSync(path.join(mailDir, f), "utf8")) as CapturedMail)
-      .filter((m) => m.to.includes(to) && (!options.subject || options.subject.test(m.subject)));
-    if (mails[0]) return mails[0];
+    for (const f of fs.readdirSync(mailDir).sort().reverse()) {
+      if (!f.endsWith(".json") || Number(f.split("-")[0]) < (options.since ?? 0)) continue;
+      const mail = JSON.parse(fs.readFileSync(path.join(mailDir, f), "utf8")) as CapturedMail;
+      if (mail.to.includes(to) && (!options.subject || options.subject.test(mail.subject))) return mail;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`no e-mail to ${to} arrived`);
+  throw new Error(`no e-mail to ${to}${options.subject ? ` matching ${options.subject}` : ""} arrived`);
 }
 
 export function linkIn(mail: CapturedMail, pathPart: string) {

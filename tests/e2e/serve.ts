@@ -13,7 +13,9 @@ const smtp = await startSmtpReceiver({
   onMessage(mail) {
     const to = mail.to && "text" in mail.to ? mail.to.text : "";
     const file = path.join(mailDir, `${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-    fs.writeFileSync(file, JSON.stringify({ to, subject: mail.subject, text: mail.text, html: mail.html }));
+    // written whole, then renamed: a test polling the folder never reads half a message
+    fs.writeFileSync(`${file}.part`, JSON.stringify({ to, subject: mail.subject, text: mail.text, html: mail.html }));
+    fs.renameSync(`${file}.part`, file);
   },
 });
 
