@@ -73,6 +73,12 @@ describe("server-drawn charts", () => {
     expect(chart.table.rows[0]).toEqual(["Sen", "10%", "–"]);
   });
 
+  it("gives a heatmap's row labels the room they need (a cohort's month was cut to 11/…)", () => {
+    const chart = renderChart("c", { kind: "heatmap", title: "Kohort", description: "d", rows: ["11/26", "12/26"], columns: ["1", "2"], values: [[0.86, null], [null, null]] });
+    expect(chart.svg).toContain(">11/26</text>");
+    expect(chart.svg).not.toContain("…");
+  });
+
   it("shows each funnel stage with its share of the first", () => {
     const chart = renderChart(
       "f",

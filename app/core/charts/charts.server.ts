@@ -242,7 +242,9 @@ function drawBars(id: string, spec: BarChartSpec): string {
 
 function drawHeatmap(id: string, spec: HeatmapSpec): string {
   const format = spec.format ?? plainFormat(spec.language);
-  const margin = { top: 18, right: 4, bottom: 30, left: 40 };
+  // room for the longest row label ("11/26", "Senin"), up to a third of the width
+  const longestLabel = Math.max(0, ...spec.rows.map((r) => textWidthEm(r) * 11));
+  const margin = { top: 18, right: 4, bottom: 30, left: Math.round(Math.min(width / 3, Math.max(40, longestLabel + 10))) };
   const cell = Math.min(28, (width - margin.left - margin.right) / Math.max(1, spec.columns.length));
   const rowHeight = 24;
   const values = spec.values.flat().filter((v): v is number => v != null);
