@@ -20,6 +20,7 @@ export interface ReferralView {
   scheduledFor: string | Date | null;
   patientName: string;
   partnerName: string;
+  hospitalName?: string | null;
 }
 
 export function ReferralDetail({
@@ -29,6 +30,7 @@ export function ReferralDetail({
   language,
   error,
   extra,
+  viewer = "staff",
 }: {
   referral: ReferralView;
   history: { status: string; actorKind: string; actorName: string | null; note: string | null; at: string | Date }[];
@@ -36,20 +38,33 @@ export function ReferralDetail({
   language: "id" | "en";
   error?: string | null;
   extra?: React.ReactNode;
+  /** Whose point of view the labels take: the hospital's, or the referring partner's ("Rujukan dari Anda"). */
+  viewer?: "staff" | "partner";
 }) {
   const { t } = useTranslation("hospital-referrals");
   return (
     <div className="stack">
       <section className="card stack-sm">
         <div className="row-between">
-          <strong>{t(`direction.${referral.direction}`)}</strong>
+          <strong>{t(viewer === "partner" ? `partnerDirection.${referral.direction}` : `direction.${referral.direction}`)}</strong>
           <span className={`badge referral-${referral.status}`}>{t(`status.${referral.status}`)}</span>
         </div>
         <dl className="facts">
           <dt>{t("form.patient")}</dt>
           <dd>{referral.patientName}</dd>
-          <dt>{t("list.columns.partner")}</dt>
-          <dd>{referral.partnerName}</dd>
+          {viewer === "partner" ? (
+            referral.hospitalName ? (
+              <>
+                <dt>{t("detail.hospital")}</dt>
+                <dd>{referral.hospitalName}</dd>
+              </>
+            ) : null
+          ) : (
+            <>
+              <dt>{t("list.columns.partner")}</dt>
+              <dd>{referral.partnerName}</dd>
+            </>
+          )}
           <dt>{t("form.icd10Text")}</dt>
           <dd>
             <span className="mono">{referral.icd10Code}</span> {referral.icd10Text}

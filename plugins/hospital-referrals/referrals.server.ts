@@ -5,7 +5,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { isUuid } from "../../app/plugin-api/index.ts";
 import type { Actor, Database, EventPayload, PluginServices } from "../../app/plugin-api/index.ts";
 import { audit, findOrCreatePatientByIdentifiers, notifyUsers, pluginSettings, recordInteraction, type UserNoticeAudience } from "../../app/plugin-api/server.ts";
-import { contacts, partnerOrganisations, users } from "../../app/plugin-api/schema.ts";
+import { branches, contacts, partnerOrganisations, users } from "../../app/plugin-api/schema.ts";
 import type { incomingSchema, outgoingSchema } from "./referral-forms.ts";
 import { referralHistory, referrals, type referralStatuses } from "./schema.ts";
 import type { z } from "../../app/plugin-api/index.ts";
@@ -332,11 +332,13 @@ export async function referralDetail(db: Database, actor: Actor, referralId: str
   const row = await referralFor(db, actor, referralId);
   if (!row) return null;
   const [names] = await db
-    .select({ patientName: contacts.fullName, partnerName: partnerOrganisations.name })
+    .select({ patientName: contacts.fullName, partnerName: partnerOrganisations.name, hospitalName: branches.name })
     .from(contacts)
     .innerJoin(partnerOrganisations, eq(partnerOrganisations.id, row.partnerOrgId))
+    .leftJoin(branches, eq(branches.id, sql`${row.branchId}::uuid`))
     .where(eq(contacts.id, row.contactId));
-  return { referral: { ...row, patientName: names?.patientName ?? "", partnerName: names?.partnerName ?? "" }, history: await historyOf(db, row.id) };
+  const referral = { ...row, patientName: names?.patientName ?? "", partnerName: names?.partnerName ?? "", hospitalName: names?.hospitalName ?? null };
+  return { referral, history: await historyOf(db, row.id) };
 }
 
 export async function partnerOptions(db: Database) {

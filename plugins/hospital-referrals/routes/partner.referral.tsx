@@ -38,7 +38,7 @@ export default function PartnerReferral() {
       <PageHeader title={referral.number}>
         <Link to="/partner/referrals">{t("list.title")}</Link>
       </PageHeader>
-      <ReferralDetail referral={referral} history={history} actions={availableActions("partner", referral.direction, referral.status)} language={language} error={actionData?.error} />
+      <ReferralDetail referral={referral} history={history} actions={availableActions("partner", referral.direction, referral.status)} language={language} error={actionData?.error} viewer="partner" />
     </>
   );
 }

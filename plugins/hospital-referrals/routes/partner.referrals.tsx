@@ -55,7 +55,7 @@ export default function PartnerReferrals() {
               <tr key={r.id}>
                 <td data-label={t("list.columns.number")}>
                   <Link to={r.id}>{r.number}</Link>
-                  <div className="muted small">{t(`direction.${r.direction}`)}</div>
+                  <div className="muted small">{t(`partnerDirection.${r.direction}`)}</div>
                 </td>
                 <td data-label={t("list.columns.patient")}>{r.contactName}</td>
                 <td data-label={t("list.columns.diagnosis")}>
