@@ -343,7 +343,7 @@ describe("at-risk list and model check on a simulated business", () => {
     expect(result?.holdout.weeks).toBe(26);
     expect(after.done?.view.chart.svg).toContain("<svg");
     expectAllFinite(after.done);
-    await expectRendersInBothLanguages(modelPage.default, async (headers) => unwrap(await callRoute(app.runtime, modelPage.loader, { path: "/staff/analytics/model", cookie: agent.cookie, headers })).data, { id: "Galat baku", en: "Standard error" });
+    await expectRendersInBothLanguages(modelPage.default, async (headers) => unwrap(await callRoute(app.runtime, modelPage.loader, { path: "/staff/analytics/model", cookie: agent.cookie, headers })).data, { id: "Kesalahan baku", en: "Standard error" });
     const stored = rowsOf<{ n: number }>(await app.runtime.db.execute(sql`select count(*)::int as n from analytics_model_checks where status = 'done'`));
     expect(stored[0].n).toBe(1);
   });

@@ -35,7 +35,7 @@ async function pickSlots(page: Page, date: string) {
   await page.getByLabel("3. Pilih tanggal").fill(date);
   await page.getByRole("button", { name: "Lanjut" }).click();
   await expect(page.getByRole("heading", { name: "4. Pilih jam" })).toBeVisible();
-  const slots = page.getByRole("button", { name: /^Pesan jam / });
+  const slots = page.getByRole("button", { name: /^Buat janji temu pukul / });
   await expect(slots.first()).toBeVisible();
   return slots;
 }
@@ -117,7 +117,7 @@ test("a partner clinic refers a patient; the hospital accepts, schedules and ref
   await page.goto("/partner/referrals");
   await expect(page.getByRole("heading", { name: "Kirim rujukan pasien" })).toBeVisible();
   await page.getByLabel("Nama pasien").fill(patientName);
-  await page.getByLabel("NIK (16 digit)").fill(nik);
+  await page.getByLabel("NIK (16 angka)").fill(nik);
   await page.getByLabel("Alasan rujukan / keluhan").fill("Sesak napas dan demam tiga hari, perlu evaluasi spesialis.");
   await page.getByLabel("Kode ICD-10").fill("J18.9");
   await page.getByLabel("Diagnosis", { exact: true }).fill("Pneumonia, tidak spesifik");
@@ -128,6 +128,8 @@ test("a partner clinic refers a patient; the hospital accepts, schedules and ref
   const referralUrl = new URL(page.url());
   const referralId = referralUrl.pathname.split("/").pop()!;
   await expect(page.locator(".badge").filter({ hasText: "Terkirim" })).toBeVisible();
+  // labelled from the clinic's side
+  await expect(page.getByText("Rujukan dari Anda", { exact: true })).toBeVisible();
 
   // the hospital side, in its own browser context
   const staff = await browser.newContext({ locale: "id-ID", viewport: page.viewportSize() ?? undefined });

@@ -145,7 +145,7 @@ test("a manager uploads a sales export and watches it recorded, with the bad row
   await expect(row).toContainText("Selesai", { timeout: 20_000 });
   await expect(row).toContainText("2 dari 2");
   await row.getByRole("link", { name: "1" }).click();
-  await expect(page.getByRole("heading", { name: `Galat per baris: ekspor-${run}.csv` })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `Kesalahan per baris: ekspor-${run}.csv` })).toBeVisible();
   await expect(page.locator('section[aria-labelledby="import-errors"] tbody tr')).toContainText("validation_failed");
   await page.screenshot({ path: `test-results/screens/retail-import-${info.project.name}.png`, fullPage: true });
 });
