@@ -276,6 +276,8 @@ export async function receiveImportUpload(
   request: Request,
 ): Promise<{ ok: true; id: string; count: number; fileName: string } | { ok: false; error: "tooLarge" | "noFile" | "unknownConnection" | ImportFileError }> {
   if (Number(request.headers.get("Content-Length") ?? 0) > maxImportFileBytes + 64 * 1024) return { ok: false, error: "tooLarge" };
+  // a form posted without its file (or by a script, as plain fields) is a missing file, not a crash
+  if (!/^multipart\/form-data/i.test(request.headers.get("Content-Type") ?? "")) return { ok: false, error: "noFile" };
   const toDisk = unstable_createFileUploadHandler({ directory: path.join(os.tmpdir(), "nusa-pos-imports"), maxPartSize: maxImportFileBytes, filter: ({ name }) => name === "file" });
   let fileName = "";
   let form: FormData;
@@ -293,6 +295,8 @@ export async function receiveImportUpload(
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return { ok: false, error: "tooLarge" };
+    // a body that is not the multipart it claims to be
+    if (error instanceof TypeError) return { ok: false, error: "noFile" };
     throw error;
   }
   const file = form.get("file");

@@ -113,6 +113,11 @@ describe("staff sales import", () => {
     expect(missing).toMatchObject({ status: 400, data: { error: "imports.errors.missingColumns" } });
     expect((await upload(manager.cookie, "x.json", "{ rusak")).status).toBe(400);
     expect((await upload(manager.cookie, "x.csv", csv, "00000000-0000-0000-0000-000000000000")).status).toBe(400);
+    // a post that is not a multipart upload, or claims to be one and is not: "choose a file", not a 500
+    for (const headers of [{ "Content-Type": "application/x-www-form-urlencoded" }, { "Content-Type": "multipart/form-data; boundary=x" }]) {
+      const res = unwrap(await callWithBody(runtime, importsRoute.action, { path: "/staff/pos/imports", method: "POST", body: "file=a.csv&connectionId=x", headers, cookie: manager.cookie }));
+      expect(res).toMatchObject({ status: 400, data: { error: "imports.errors.noFile" } });
+    }
     const agent = await createStaff(runtime, { roles: ["agent"] });
     expect((await upload(agent.cookie, "x.csv", csv)).status).toBe(403);
     expect(unwrap(await callRoute(runtime, importsRoute.loader, { path: "/staff/pos/imports", cookie: agent.cookie })).status).toBe(403);
