@@ -2,35 +2,18 @@
 // core's and the plugins', called by a signed-in user of its portal (staff: an admin, who passes
 // every permission check and so reaches the parsing) with mangled route parameters, query strings
 // and form fields. Each must answer with a page, a redirect or a 4xx, never a 5xx or a throw.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedPlugins } from "../plugins/index.ts";
+import { portalOf, portalRouteHandlers, portalRouteModules } from "./support/portal-routes.ts";
 import { callRoute, createCustomer, createPartnerOrg, createPartnerUser, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
 
-type RouteModule = { loader?: (args: LoaderFunctionArgs) => unknown; action?: (args: ActionFunctionArgs) => unknown };
-const modules = import.meta.glob<RouteModule>(
-  [
-    "../app/routes/staff/*.{ts,tsx}",
-    "../app/routes/portal/*.{ts,tsx}",
-    "../app/routes/partner/*.{ts,tsx}",
-    "../app/routes/requester/*.{ts,tsx}",
-    "../plugins/*/routes/staff.*.{ts,tsx}",
-    "../plugins/*/routes/portal.*.{ts,tsx}",
-    "../plugins/*/routes/partner.*.{ts,tsx}",
-  ],
-  { eager: true },
-);
+const modules = portalRouteModules;
 
 // what people and scripts send by mistake or on purpose: not-quite ids, impossible dates, huge and odd text
 const junk = ["-".repeat(36), "00000000-0000-0000-0000-00000000000g", "2026-02-30", "0000-01-01", "-1", "1e309", "x".repeat(3000), "' or 1=1 --", "a_b", "{}"];
 const queryKeys = ["before", "after", "cursor", "from", "to", "range", "date", "day", "month", "months", "year", "q", "branch", "store", "format", "split", "dimension", "page", "status", "sort", "tab", "show", "merged", "kind", "channel", "period", "groupBy", "preset", "compare", "id", "contact", "partner", "doctor", "service"];
 const formKeys = ["id", "contactId", "userId", "date", "time", "startAt", "dueAt", "note", "email", "phone", "amount", "points", "status", "name", "code", "expiresOn", "from", "to", "threshold", "recipients"];
 const intents = ["probe", "", "delete", "save", "create", "update", "cancel"];
-
-function portalOf(file: string): "staff" | "portal" | "partner" {
-  if (file.includes("/requester/")) return "portal";
-  return /\/(staff|portal|partner)[./][^/]*$|\/(staff|portal|partner)\//.exec(file)!.slice(1).find(Boolean) as "staff" | "portal" | "partner";
-}
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 const cookies: Record<"staff" | "portal" | "partner", string> = { staff: "", portal: "", partner: "" };
@@ -53,9 +36,7 @@ async function statusOf(handler: (args: never) => unknown, input: Parameters<typ
   }
 }
 
-const cases = Object.entries(modules).flatMap(([file, mod]) =>
-  (["loader", "action"] as const).filter((k) => typeof mod[k] === "function").map((k) => [`${file.replace("../app/routes/", "").replace("../plugins/", "")} ${k}`, file, k] as const),
-);
+const cases = portalRouteHandlers;
 
 describe("malformed input", () => {
   it("reaches the routes of the core and of every plugin", () => {
