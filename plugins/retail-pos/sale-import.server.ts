@@ -43,6 +43,10 @@ export interface StagedRow {
   /** Line in the CSV (first line of the receipt) or position in the JSON array, 1-based. */
   row: number;
   sale: unknown;
+  /** CSV only: the receipt (type and number) its lines belong to; lines of one receipt further apart in the file are joined when staged. */
+  receiptKey?: string;
+  /** CSV only: whether the receipt's total came from its `total` cell rather than the sum of its lines. */
+  totalGiven?: boolean;
 }
 export type RowError = { row: number; code: string; message?: string };
 
@@ -97,7 +101,8 @@ async function* decoded(source: AsyncIterable<Uint8Array | string> | Iterable<Ui
 /**
  * Reads an export as a stream, one receipt at a time, without holding the file: JSON = an array
  * of sales in the API's shape (or `{ "sales": [...] }`), a refund marked `"type": "refund"`; CSV =
- * one line per sale line, consecutive lines of one receipt grouped (`total` optional: the sum),
+ * one line per sale line, consecutive lines of one receipt grouped here (lines of a receipt further
+ * apart in the file are joined when staged; `total` optional: the sum of the receipt's lines),
  * a `jenis`/`type` column telling refunds (with `struk asal`/`originalReceiptNumber`) from sales.
  * Throws ImportFileFailure when the file as a whole is unusable.
  */
@@ -153,8 +158,9 @@ export async function* readSalesFile(fileName: string, source: AsyncIterable<Uin
   let index: Record<string, number> | null = null;
   const cell = (cells: string[], key: string) => (index![key] === undefined ? undefined : cells[index![key]] || undefined);
   let group: { key: string; row: number; cells: string[][] } | null = null;
-  const build = (g: { row: number; cells: string[][] }): StagedRow => {
+  const build = (g: { key: string; row: number; cells: string[][] }): StagedRow => {
     const first = g.cells[0];
+    const totalGiven = num(cell(first, "total")) !== undefined;
     const typeCell = cell(first, "type");
     const type = typeCell === undefined ? "sale" : (typeWords[typeCell.toLowerCase()] ?? typeCell);
     const saleLines = g.cells.map((c) => ({ sku: cell(c, "sku"), name: cell(c, "name"), category: cell(c, "category"), quantity: num(cell(c, "quantity")), unitPrice: num(cell(c, "unitPrice")), discount: num(cell(c, "discount")) }));
@@ -162,7 +168,7 @@ export async function* readSalesFile(fileName: string, source: AsyncIterable<Uin
     if (type === "refund") {
       // a refund is a receipt of its own pointing at the sale; its amount is `total` or the lines' sum
       const refund = { type: "refund", receiptNumber: cell(first, "receiptNumber"), originalReceiptNumber: cell(first, "originalReceiptNumber"), occurredAt: cell(first, "occurredAt"), total: num(cell(first, "total")) ?? sum, reason: cell(first, "reason") };
-      return { row: g.row, sale: JSON.parse(JSON.stringify(refund)) };
+      return { row: g.row, sale: JSON.parse(JSON.stringify(refund)), receiptKey: g.key, totalGiven };
     }
     const customer = { memberCard: cell(first, "memberCard"), phone: cell(first, "phone"), posCustomerId: cell(first, "posCustomerId"), name: cell(first, "customerName") };
     // the key order is part of the request hash of earlier imports: keep it
@@ -175,7 +181,7 @@ export async function* readSalesFile(fileName: string, source: AsyncIterable<Uin
       total: num(cell(first, "total")) ?? sum,
       ...(cell(first, "paymentMethod") ? { paymentMethod: cell(first, "paymentMethod") } : {}),
     };
-    return { row: g.row, sale };
+    return { row: g.row, sale, receiptKey: g.key, totalGiven };
   };
   try {
     for await (const { record, info } of records as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -191,7 +197,8 @@ export async function* readSalesFile(fileName: string, source: AsyncIterable<Uin
         index = found;
         continue;
       }
-      const key = `${cell(record, "type") ?? ""}\u0000${record[index.receiptNumber] ?? ""}`;
+      const typeCell = cell(record, "type")?.toLowerCase() ?? "sale";
+      const key = `${typeWords[typeCell] ?? typeCell}:${record[index.receiptNumber] ?? ""}`;
       if (group && group.key === key) {
         if (group.cells.length < maxLinesKept) group.cells.push(record);
         continue;
@@ -238,26 +245,74 @@ export async function createImport(
         .values({ connectionId: connection.id, fileName: input.fileName.slice(0, 200), rows: [], totalRows: 0, createdBy: actor.kind === "staff" ? actor.userId : null })
         .returning({ id: retailPosImports.id });
       let seq = 0;
-      let batch: { seq: number; row: number; sale: unknown }[] = [];
+      let batch: { seq: number; row: number; sale: unknown; receipt_key: string | null; total_given: boolean | null }[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        await tx.execute(sql`insert into retail_pos_import_rows (import_id, seq, row, sale)
-          select ${row.id}, x.seq, x.row, x.sale from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(seq int, row int, sale jsonb)`);
+        await tx.execute(sql`insert into retail_pos_import_rows (import_id, seq, row, sale, receipt_key, total_given)
+          select ${row.id}, x.seq, x.row, x.sale, x.receipt_key, x.total_given
+          from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(seq int, row int, sale jsonb, receipt_key text, total_given boolean)`);
         batch = [];
       };
+      const receiptsSeen = new Set<string>();
+      let splitReceipts = false;
       for await (const staged of input.rows) {
-        batch.push({ seq: ++seq, row: staged.row, sale: staged.sale });
+        if (staged.receiptKey !== undefined) {
+          if (receiptsSeen.has(staged.receiptKey)) splitReceipts = true;
+          else receiptsSeen.add(staged.receiptKey);
+        }
+        batch.push({ seq: ++seq, row: staged.row, sale: staged.sale, receipt_key: staged.receiptKey ?? null, total_given: staged.totalGiven ?? null });
         if (batch.length >= stageBatch) await flush();
       }
       await flush();
+      receiptsSeen.clear();
       if (seq === 0) throw new ImportFileFailure("empty");
-      await tx.update(retailPosImports).set({ totalRows: seq }).where(eq(retailPosImports.id, row.id));
-      return { ok: true as const, id: row.id, count: seq };
+      const count = splitReceipts ? await joinSplitReceipts(tx, row.id) : seq;
+      await tx.update(retailPosImports).set({ totalRows: count }).where(eq(retailPosImports.id, row.id));
+      return { ok: true as const, id: row.id, count };
     });
   } catch (error) {
     if (error instanceof ImportFileFailure) return { ok: false, error: error.code };
     throw error;
   }
+}
+
+/**
+ * A receipt whose lines are apart in the file was staged in parts: each part is joined into the
+ * first (its lines appended in file order; its total the first part's `total` cell, else the sum of
+ * the parts), the other parts removed, and the positions renumbered 1..n in order of each
+ * receipt's first line, which is the order the job records them in. Returns the receipts staged.
+ */
+async function joinSplitReceipts(tx: Database, importId: string): Promise<number> {
+  await tx.execute(sql`
+    with split as (
+      select receipt_key, min(seq) as first_seq, sum((sale->>'total')::numeric) as total_sum
+      from retail_pos_import_rows
+      where import_id = ${importId} and receipt_key is not null
+      group by receipt_key having count(*) > 1
+    ), joined_lines as (
+      select s.first_seq, jsonb_agg(e.line order by r.seq, e.ord) as lines
+      from split s
+      join retail_pos_import_rows r on r.import_id = ${importId} and r.receipt_key = s.receipt_key
+      cross join lateral jsonb_array_elements(coalesce(r.sale->'lines', '[]'::jsonb)) with ordinality as e(line, ord)
+      group by s.first_seq
+    ), joined as (
+      update retail_pos_import_rows f
+      set sale = (case when f.sale->'lines' is null then f.sale else jsonb_set(f.sale, '{lines}', coalesce(l.lines, '[]'::jsonb)) end)
+        || case when f.total_given then '{}'::jsonb else jsonb_build_object('total', s.total_sum) end
+      from split s left join joined_lines l on l.first_seq = s.first_seq
+      where f.import_id = ${importId} and f.seq = s.first_seq
+      returning f.seq
+    )
+    delete from retail_pos_import_rows r using split s
+    where r.import_id = ${importId} and r.receipt_key = s.receipt_key and r.seq <> s.first_seq`);
+  // two steps: shifting positions down in one update would collide with the primary key midway
+  await tx.execute(sql`
+    update retail_pos_import_rows r set seq = -n.position
+    from (select seq, row_number() over (order by seq) as position from retail_pos_import_rows where import_id = ${importId}) n
+    where r.import_id = ${importId} and r.seq = n.seq and n.position <> n.seq`);
+  await tx.execute(sql`update retail_pos_import_rows set seq = -seq where import_id = ${importId} and seq < 0`);
+  const [counted] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from retail_pos_import_rows where import_id = ${importId}`));
+  return Number(counted.n);
 }
 
 // opened only when staging starts reading it (an unknown store answers before the file is read)

@@ -146,6 +146,10 @@ export const retailPosImportRows = pgTable(
     /** Line in the CSV (first line of the receipt) or position in the JSON array, 1-based. */
     row: integer("row").notNull(),
     sale: jsonb("sale").notNull(),
+    /** CSV only: the receipt's type and number, to join its lines when they are apart in the file. */
+    receiptKey: text("receipt_key"),
+    /** CSV only: the total came from the receipt's `total` cell (kept when parts are joined). */
+    totalGiven: boolean("total_given"),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );

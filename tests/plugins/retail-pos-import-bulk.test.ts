@@ -148,10 +148,11 @@ describe("bulk chunk path", () => {
 
   it("spans chunks, treats a repeat in a later chunk as a duplicate, and resumes after the last committed chunk", async () => {
     const n = importChunk + 20;
-    const lines = ["receiptNumber,occurredAt,sku,quantity,unitPrice"];
-    for (let i = 0; i < n; i++) lines.push(`BKC-${i},${at},SKU-A,1,25000`);
-    lines.push(`BKC-3,${at},SKU-A,1,25000`); // the first chunk's receipt again, in the second chunk
-    const id = await upload("dua-chunk.csv", lines.join("\n"));
+    // JSON: each element a whole receipt (in a CSV, a later line of BKC-3 would be one more of its lines)
+    const sale = (i: number) => ({ receiptNumber: `BKC-${i}`, occurredAt: at, lines: [{ sku: "SKU-A", quantity: 1, unitPrice: 25000 }], total: 25000 });
+    const sales = Array.from({ length: n }, (_, i) => sale(i));
+    sales.push(sale(3)); // the first chunk's receipt again, in the second chunk
+    const id = await upload("dua-chunk.json", JSON.stringify(sales));
     // a first run that recorded the first chunk (writes and progress in one transaction) then died
     const first = await runImport({ db: runtime.db, bus: bus() }, id, {
       onChunk: () => {
@@ -209,6 +210,50 @@ describe("bulk chunk path", () => {
   });
 });
 
+describe("a receipt whose lines are apart in the file", () => {
+  it("is recorded as one sale with all its lines, in order of its first line, and earns points once on its whole total", async () => {
+    // a new member, in the base tier
+    const member = await createCustomer(runtime);
+    await runtime.db.execute(sql`insert into contact_identifiers (contact_id, system, value) values (${member.contact.id}, 'member_card', 'RK700077')`);
+    const csv = [
+      "No Struk;Waktu;Kartu Member;SKU;Qty;Harga;Total",
+      "SP-1;2026-11-20T09:00:00+07:00;RK700077;SKU-A;2;25000;",
+      "SP-2;2026-11-20T09:05:00+07:00;;SKU-B;1;30000;",
+      "SP-3;2026-11-20T09:10:00+07:00;RK700077;SKU-A;1;25000;55000",
+      "SP-1;2026-11-20T09:00:00+07:00;RK700077;SKU-B;1;30000;",
+      "SP-3;2026-11-20T09:10:00+07:00;RK700077;SKU-B;1;30000;",
+      "SP-4;2026-11-20T09:15:00+07:00;;SKU-B;2;30000;",
+      "SP-1;2026-11-20T09:00:00+07:00;RK700077;SKU-A;1;25000;",
+    ].join("\n");
+    const id = await upload("terpisah.csv", csv);
+    const staged = rowsOf<{ seq: number; row: number; receipt: string; lines: number; total: number }>(
+      await runtime.db.execute(sql`select seq, row, sale->>'receiptNumber' as receipt, jsonb_array_length(sale->'lines') as lines, (sale->>'total')::int as total from retail_pos_import_rows where import_id = ${id} order by seq`),
+    );
+    // SP-1: 2×25.000 + 30.000 + 25.000 summed; SP-3 keeps its total cell; positions 1..4 by first line
+    expect(staged).toEqual([
+      { seq: 1, row: 2, receipt: "SP-1", lines: 3, total: 105000 },
+      { seq: 2, row: 3, receipt: "SP-2", lines: 1, total: 30000 },
+      { seq: 3, row: 4, receipt: "SP-3", lines: 2, total: 55000 },
+      { seq: 4, row: 7, receipt: "SP-4", lines: 1, total: 60000 },
+    ]);
+    expect((await one<{ total_rows: number }>(sql`select total_rows from retail_pos_imports where id = ${id}`)).total_rows).toBe(4);
+    const { done } = await importNow(id);
+    expect(done).toMatchObject({ recordedRows: 4, duplicateRows: 0, errors: [] });
+    const sale = await one<{ total_idr: string; lines: number }>(
+      sql`select s.total_idr, (select count(*)::int from retail_pos_sale_lines l where l.sale_id = s.id) as lines from retail_pos_sales s where s.receipt_no = 'SP-1' and s.kind = 'sale'`,
+    );
+    expect([Number(sale.total_idr), sale.lines]).toEqual([105000, 3]);
+    // one earn per member sale, on all its lines (Silver: 1 point per Rp10.000; kebersihan, SKU-B, 2×):
+    // SP-1 (50.000 + 25.000) / 10.000 + 30.000 × 2 / 10.000 = 7,5 + 6 = 13 (the first part alone: 5)
+    // SP-3 25.000 / 10.000 + 30.000 × 2 / 10.000 = 8,5 → 8
+    expect(await earnsOf("SP-1")).toEqual([13]);
+    expect(await earnsOf("SP-3")).toEqual([8]);
+    // the same file again: every receipt a duplicate, none a conflicting change
+    const again = await importNow(await upload("terpisah-lagi.csv", csv));
+    expect(again.done).toMatchObject({ recordedRows: 0, duplicateRows: 4, errors: [] });
+  });
+});
+
 describe("refunds in a batch file", () => {
   it("records refunds through the API's refund rules: never more than the sale, once, points reversed", async () => {
     const csv = [
@@ -221,7 +266,12 @@ describe("refunds in a batch file", () => {
       "refund;RF-R4;RF-S1;2026-11-20T14:00:00+07:00;;;;;0;",
     ].join("\n");
     const parsed = await parseSalesFile("retur.csv", new TextEncoder().encode(csv));
-    expect(parsed.ok && parsed.rows[1]).toEqual({ row: 4, sale: { type: "refund", receiptNumber: "RF-R1", originalReceiptNumber: "RF-S1", occurredAt: "2026-11-20T12:00:00+07:00", total: 30000, reason: "rusak" } });
+    expect(parsed.ok && parsed.rows[1]).toEqual({
+      row: 4,
+      sale: { type: "refund", receiptNumber: "RF-R1", originalReceiptNumber: "RF-S1", occurredAt: "2026-11-20T12:00:00+07:00", total: 30000, reason: "rusak" },
+      receiptKey: "refund:RF-R1",
+      totalGiven: true,
+    });
     const { done, chunks } = await importNow(await upload("retur.csv", csv));
     expect(chunks).toEqual([null]);
     expect(done).toMatchObject({ recordedRows: 2, duplicateRows: 0 });
@@ -273,7 +323,7 @@ describe("the import page's sample files", () => {
 });
 
 describe("readSalesFile", () => {
-  it("reads a file arriving in small pieces the same as whole, and keeps only consecutive lines together", async () => {
+  it("reads a file arriving in small pieces the same as whole, groups consecutive lines, and marks each CSV receipt for joining later parts", async () => {
     const json = JSON.stringify({ sales: [good("P-1"), good("P-2")] });
     const pieces = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => new TextEncoder().encode(text.slice(i * size, (i + 1) * size)));
     const read = async (name: string, source: Iterable<Uint8Array>) => {
@@ -287,10 +337,10 @@ describe("readSalesFile", () => {
     ]);
     const csv = "\uFEFFstruk,waktu,sku,qty,harga\nC-1,2026-11-20T09:00:00Z,SKU-A,1,25000\nC-1,2026-11-20T09:00:00Z,SKU-B,1,30000\n\nC-2,2026-11-20T09:00:00Z,SKU-A,1,25000\nC-1,2026-11-20T09:00:00Z,SKU-A,1,25000\n";
     const rows = await read("b.csv", pieces(csv, 7));
-    expect(rows.map((r) => [r.row, (r.sale as { receiptNumber: string }).receiptNumber, (r.sale as { lines: unknown[] }).lines.length])).toEqual([
-      [2, "C-1", 2],
-      [5, "C-2", 1],
-      [6, "C-1", 1],
+    expect(rows.map((r) => [r.row, (r.sale as { receiptNumber: string }).receiptNumber, (r.sale as { lines: unknown[] }).lines.length, r.receiptKey, r.totalGiven])).toEqual([
+      [2, "C-1", 2, "sale:C-1", false],
+      [5, "C-2", 1, "sale:C-2", false],
+      [6, "C-1", 1, "sale:C-1", false],
     ]);
     expect(await parseSalesFile("c.json", new TextEncoder().encode('[{"a": 1}, '))).toEqual({ ok: false, error: "unreadable" });
     expect(await parseSalesFile("d.json", new TextEncoder().encode("[]"))).toEqual({ ok: false, error: "empty" });

@@ -130,6 +130,8 @@ describe("parseSalesFile", () => {
     expect(parsed.ok && parsed.rows[0]).toEqual({
       row: 2,
       sale: { receiptNumber: "IMP-1", occurredAt: "2026-11-20T09:00:00+07:00", customer: { memberCard: "RK880001" }, lines: [{ sku: "SKU-A", quantity: 2, unitPrice: 25000 }, { sku: "SKU-B", quantity: 1, unitPrice: 30000, discount: 5000 }], total: 75000 },
+      receiptKey: "sale:IMP-1",
+      totalGiven: false,
     });
     expect(await parseSalesFile("b.csv", new Uint8Array())).toEqual({ ok: false, error: "empty" });
   });

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { rowsOf, type DatabaseHandle } from "../../../db/client.ts";
@@ -282,6 +283,38 @@ describe("event log delivery", () => {
     await a;
     await settle("survey");
     expect(seen.survey).toEqual(["recorded:late-a", "recorded:late-b"]);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("is not held back by a long writing transaction in another database of the same server (PostgreSQL)", async () => {
+    const other = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const writing = new Promise<void>((resolve) => (started = resolve));
+    let otherXid = 0;
+    const elsewhere = other.begin(async (tx) => {
+      // a transaction id of its own, older than the event below, like a report or a migration elsewhere
+      const [row] = await tx`select pg_current_xact_id()::text as xid`;
+      otherXid = Number(row.xid);
+      started();
+      await held;
+    });
+    try {
+      await writing;
+      await bus.emit(handle.db, saleRecorded, { saleId: "elsewhere-1" });
+      const [row] = rowsOf<{ tx_id: string; cluster_xmin: string }>(
+        await handle.db.execute(sql`select tx_id::text, pg_snapshot_xmin(pg_current_snapshot())::text as cluster_xmin from domain_events order by id desc limit 1`),
+      );
+      // the cluster-wide horizon stays at or below the other database's transaction, behind the event
+      expect(Number(row.cluster_xmin)).toBeLessThanOrEqual(otherXid);
+      expect(Number(row.tx_id)).toBeGreaterThan(otherXid);
+      await settle("survey");
+      expect(seen.survey).toEqual(["recorded:elsewhere-1"]);
+    } finally {
+      release();
+      await elsewhere;
+      await other.end();
+    }
   });
 
   it("makes a cursor for each subscriber at the end of the log", async () => {

@@ -125,8 +125,32 @@ interface LogRow {
   occurred_at: Date | string;
 }
 
-/** The log's read position: all transactions below it have ended, so nothing can appear behind it any more. */
-const horizon = sql`(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint`;
+/**
+ * The log's read position: every transaction of this database below it has ended, so nothing can
+ * appear behind it any more. PGlite has one backend: the snapshot's xmin. On PostgreSQL the
+ * snapshot's xmin is cluster-wide, so a long transaction in another database (a report, a bench,
+ * a migration) would stop delivery here: the horizon is the oldest transaction id still running in
+ * this database (pg_stat_activity gives it as 32 bits: widened by its distance from the snapshot's
+ * xmax), or the xmax when none runs. A session of this database hidden from us (another role,
+ * without pg_read_all_stats) could be writing events: then the cluster-wide xmin it is.
+ */
+const horizonSql = {
+  pglite: sql`(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint`,
+  postgres: sql`(
+    with snap as (select (pg_snapshot_xmax(pg_current_snapshot())::text)::bigint as xmax),
+    here as (
+      select (backend_xid::text)::bigint as xid32, backend_xid is null and query = '<insufficient privilege>' as hidden
+      from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+    )
+    select case
+      when exists (select 1 from here where hidden) then (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+      else least(snap.xmax, (
+        select min(snap.xmax + case when d > 2147483648 then d - 4294967296 when d < -2147483648 then d + 4294967296 else d end)
+        from (select xid32 - (snap.xmax & 4294967295) as d from here where xid32 is not null) as running))
+    end
+    from snap
+  )`,
+};
 
 export function createEventBus(options: EventBusOptions): EventBus {
   const { handle, jobs, isEnabled } = options;
@@ -134,6 +158,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelaySeconds = options.retryDelaySeconds ?? 5;
+  const horizon = handle.kind === "pglite" ? horizonSql.pglite : horizonSql.postgres;
 
   const definitions = new Map<string, EventDefinition>();
   for (const definition of options.definitions) {
@@ -347,10 +372,13 @@ export function createEventBus(options: EventBusOptions): EventBus {
     return run;
   }
 
-  /** Whether another transaction that has written something is still running (it may commit events). */
+  /** Whether another transaction of this database that has written something is still running (it may commit events). */
   async function othersWriting(): Promise<boolean> {
     const [row] = rowsOf<{ busy: boolean }>(
-      await handle.db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot()) <> pg_snapshot_xmax(pg_current_snapshot()) as busy`),
+      await handle.db.execute(sql`select exists (
+        select 1 from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and (backend_xid is not null or query = '<insufficient privilege>')
+      ) as busy`),
     );
     return row?.busy === true;
   }
