@@ -6,8 +6,10 @@ import type { AppLoadContext } from "@remix-run/node";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { connectionForKey, sha256Hex, verifySignature, type PosConnection } from "./api-auth.server.ts";
 import { apiIssues, apiLanguage, methodNotAllowed, posError, posJson, type ApiLanguage } from "./api-errors.server.ts";
-import { idempotencyKeySchema, refundSchema, saleSchema } from "./sale-payload.ts";
-import { ingestRefund, ingestSale, type IngestResult } from "./sale-ingest.server.ts";
+import type { Database } from "../../app/plugin-api/index.ts";
+import { idempotencyKeySchema, refundSchema, saleSchema, type RefundInput, type SaleInput } from "./sale-payload.ts";
+import { saleBatcherFor } from "./sale-batcher.server.ts";
+import { ingestRefund, type IngestResult } from "./sale-ingest.server.ts";
 import { retailPosConnections } from "./schema.ts";
 
 export const maxBodyBytes = 1_000_000;
@@ -98,15 +100,25 @@ export async function handleIngest(request: Request, context: AppLoadContext, ki
   const meta = { idempotencyKey: key?.data ?? `${kind}:${parsed.data.receiptNumber}`, requestHash: sha256Hex(raw) };
   const result =
     kind === "sale"
-      ? await ingestSale(context.runtime, connection, parsed.data as Parameters<typeof ingestSale>[2], meta)
-      : await ingestRefund(context.runtime, connection, parsed.data as Parameters<typeof ingestRefund>[2], meta);
-  // "last used" to the minute: updating the one connection row on every sale made a store's tills
-  // queue on its row lock
-  if (result.ok && !result.replayed) {
-    await db
-      .update(retailPosConnections)
-      .set({ lastUsedAt: new Date() })
-      .where(and(eq(retailPosConnections.id, connection.id), or(isNull(retailPosConnections.lastUsedAt), lt(retailPosConnections.lastUsedAt, sql`now() - interval '1 minute'`))));
-  }
+      ? await saleBatcherFor(context.runtime).record(connection, parsed.data as SaleInput, meta)
+      : await ingestRefund(context.runtime, connection, parsed.data as RefundInput, meta);
+  if (result.ok && !result.replayed) await markUsed(db, connection.id);
   return answer(language, result);
+}
+
+/** When this process last wrote a connection's "last used" (its row is written at most once a minute). */
+const lastUsedWritten = new Map<string, number>();
+
+/**
+ * "Last used" to the minute: updating the one connection row on every sale made a store's tills
+ * queue on its row lock, and asking the database every time cost a round trip per sale.
+ */
+async function markUsed(db: Database, connectionId: string) {
+  const now = Date.now();
+  if (now - (lastUsedWritten.get(connectionId) ?? 0) < 60_000) return;
+  lastUsedWritten.set(connectionId, now);
+  await db
+    .update(retailPosConnections)
+    .set({ lastUsedAt: new Date(now) })
+    .where(and(eq(retailPosConnections.id, connectionId), or(isNull(retailPosConnections.lastUsedAt), lt(retailPosConnections.lastUsedAt, sql`now() - interval '1 minute'`))));
 }

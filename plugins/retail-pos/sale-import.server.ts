@@ -23,10 +23,8 @@ import { parse as parseCsv } from "csv-parse";
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
 import { rowsOf, isUuid } from "../../app/plugin-api/index.ts";
-import { findOrCreateContact, type ContactMatchInput } from "../../app/plugin-api/server.ts";
 import { sha256Hex, type PosConnection } from "./api-auth.server.ts";
-import { posEvents, type SaleRecordedV1 } from "./events.ts";
-import { customerMatch, ingestRefund, ingestSale, type IngestResult } from "./sale-ingest.server.ts";
+import { ingestRefund, ingestSale, totalMismatch, writeSalesInBulk, type IngestResult } from "./sale-ingest.server.ts";
 import { refundSchema, saleSchema, type RefundInput, type SaleInput } from "./sale-payload.ts";
 import { retailPosConnections, retailPosImportRows, retailPosImports } from "./schema.ts";
 
@@ -400,8 +398,8 @@ function prepare({ row, sale: staged }: StagedRow): Prepared {
     return { row, kind: "refund", input, key: `refund:${input.receiptNumber}`, hash };
   }
   const input = parsed.data as SaleInput;
-  const computed = input.lines.reduce((s, l) => s + l.quantity * l.unitPrice - l.discount, 0);
-  if (computed !== input.total) return { row, kind: "error", code: "total_mismatch", message: `total: expected ${computed}, received ${input.total}` };
+  const mismatch = totalMismatch(input);
+  if (mismatch) return { row, kind: "error", code: "total_mismatch", message: `total: expected ${mismatch.detail!.expected}, received ${input.total}` };
   return { row, kind: "sale", input, key: `sale:${input.receiptNumber}`, hash };
 }
 
@@ -429,130 +427,20 @@ async function classifyConflicts(db: Database, connection: PosConnection, confli
   }
 }
 
-type ContactMaps = { byIdentifier: Map<string, string>; byPhone: Map<string, string> };
-const identifierKey = (system: string, value: string) => `${system}\u0000${value}`;
-
-/** One read per identifier kind and one for phones, for the customers of a whole chunk. */
-async function lookupContacts(tx: Database, matches: ContactMatchInput[]): Promise<ContactMaps> {
-  const bySystem = new Map<string, Set<string>>();
-  const phones = new Set<string>();
-  for (const m of matches) {
-    for (const i of m.identifiers) bySystem.set(i.system, (bySystem.get(i.system) ?? new Set()).add(i.value));
-    if (m.phone) phones.add(m.phone);
-  }
-  const byIdentifier = new Map<string, string>();
-  for (const [system, values] of bySystem) {
-    const rows = rowsOf<{ value: string; contact_id: string }>(
-      await tx.execute(sql`select ci.value, coalesce(c.merged_into_id, c.id) as contact_id from contact_identifiers ci join contacts c on c.id = ci.contact_id
-        where ci.system = ${system} and ci.value in (select jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb))`),
-    );
-    for (const r of rows) byIdentifier.set(identifierKey(system, r.value), r.contact_id);
-  }
-  const byPhone = new Map<string, string>();
-  if (phones.size) {
-    const rows = rowsOf<{ phone: string; id: string }>(
-      await tx.execute(sql`select distinct on (phone) phone, id from contacts where merged_into_id is null and phone in (select jsonb_array_elements_text(${JSON.stringify([...phones])}::jsonb)) order by phone, created_at asc`),
-    );
-    for (const r of rows) byPhone.set(r.phone, r.id);
-  }
-  return { byIdentifier, byPhone };
-}
-
-/**
- * The contact findOrCreateContact would answer, when the chunk's lookup already knows it for sure
- * (every identifier of the sale is registered, so nothing would be added); otherwise null.
- */
-function knownContact(maps: ContactMaps, match: ContactMatchInput): string | null {
-  const ids = match.identifiers.map((i) => maps.byIdentifier.get(identifierKey(i.system, i.value)));
-  if (ids.some((id) => id === undefined)) return null;
-  return ids[0] ?? (match.phone ? (maps.byPhone.get(match.phone) ?? null) : null);
-}
-
 type SaleEntry = Extract<Prepared, { kind: "sale" }>;
 
-/** The set-based write of a chunk's sales inside the caller's transaction. */
+/** A chunk's sales written set-based inside the caller's transaction; keys already taken are classified. */
 async function writeSales(runtime: ImportRuntime, tx: Database, connection: PosConnection, sales: SaleEntry[], tally: Tally) {
   if (sales.length === 0) return;
-  const claimed = rowsOf<{ id: string; key: string }>(
-    await tx.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, occurred_at, total_idr, payment_method, source)
-      select ${connection.id}, ${connection.branchId}, 'sale', x.receipt_no, x.key, x.hash, x.occurred_at, x.total, x.payment_method, 'batch'
-      from jsonb_to_recordset(${JSON.stringify(sales.map((s) => ({ receipt_no: s.input.receiptNumber, key: s.key, hash: s.hash, occurred_at: s.input.occurredAt, total: s.input.total, payment_method: s.input.paymentMethod ?? null })))}::jsonb)
-        as x(receipt_no text, key text, hash text, occurred_at timestamptz, total bigint, payment_method text)
-      on conflict do nothing
-      returning id, idempotency_key as key`),
-  );
-  const idByKey = new Map(claimed.map((c) => [c.key, c.id]));
-  const fresh = sales.filter((s) => idByKey.has(s.key));
+  const written = await writeSalesInBulk({ db: tx, bus: runtime.bus }, connection, sales.map((s) => ({ key: s.key, hash: s.hash, input: s.input })), "batch");
   await classifyConflicts(
     tx,
     connection,
-    sales.filter((s) => !idByKey.has(s.key)).map((s) => ({ row: s.row, key: s.key, hash: s.hash, total: s.input.total, occurredAt: s.input.occurredAt })),
+    sales.filter((s) => !written.recorded.has(s.key)).map((s) => ({ row: s.row, key: s.key, hash: s.hash, total: s.input.total, occurredAt: s.input.occurredAt })),
     tally,
   );
-  if (fresh.length === 0) return;
-
-  // contacts: read for the whole chunk; only a customer not fully known goes through the core's find-or-create
-  const matches = fresh.map((s) => customerMatch(s.input.customer, connection.branchId));
-  const maps = await lookupContacts(tx, matches.filter((m): m is ContactMatchInput => m !== null));
-  const contactOf = new Map<string, string | null>();
-  for (const [i, s] of fresh.entries()) {
-    const match = matches[i];
-    if (!match) continue;
-    contactOf.set(s.key, knownContact(maps, match) ?? (await findOrCreateContact(tx, match))?.contactId ?? null);
-  }
-  const links = fresh.filter((s) => contactOf.get(s.key)).map((s) => ({ id: idByKey.get(s.key), contact_id: contactOf.get(s.key) }));
-  if (links.length) {
-    await tx.execute(sql`update retail_pos_sales s set contact_id = x.contact_id from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(id uuid, contact_id uuid) where s.id = x.id`);
-  }
-
-  const skus = [...new Set(fresh.flatMap((s) => s.input.lines.map((l) => l.sku)))];
-  const products = rowsOf<{ id: string; sku: string; name: string; category: string; supplier_org_id: string | null }>(
-    await tx.execute(sql`select id, sku, name, category, supplier_org_id from retail_pos_products where sku in (select jsonb_array_elements_text(${JSON.stringify(skus)}::jsonb))`),
-  );
-  const bySku = new Map(products.map((p) => [p.sku, p]));
-  const linesOf = new Map(
-    fresh.map((s) => [
-      s.key,
-      s.input.lines.map((l, i) => {
-        const product = bySku.get(l.sku);
-        return {
-          sale_id: idByKey.get(s.key)!,
-          line_no: i + 1,
-          product_id: product?.id ?? null,
-          sku: l.sku,
-          name: product?.name ?? l.name ?? l.sku,
-          category: product?.category ?? l.category ?? "lainnya",
-          supplier_org_id: product?.supplier_org_id ?? null,
-          quantity: l.quantity,
-          unit_price: l.unitPrice,
-          discount: l.discount,
-          amount: l.quantity * l.unitPrice - l.discount,
-        };
-      }),
-    ]),
-  );
-  await tx.execute(sql`insert into retail_pos_sale_lines (sale_id, line_no, product_id, sku, name, category, supplier_org_id, quantity, unit_price_idr, discount_idr, amount_idr)
-    select x.sale_id, x.line_no, x.product_id, x.sku, x.name, x.category, x.supplier_org_id, x.quantity, x.unit_price, x.discount, x.amount
-    from jsonb_to_recordset(${JSON.stringify([...linesOf.values()].flat())}::jsonb)
-      as x(sale_id uuid, line_no int, product_id uuid, sku text, name text, category text, supplier_org_id uuid, quantity int, unit_price bigint, discount bigint, amount bigint)`);
-
-  // one event per sale, in this transaction, exactly as the API emits it (loyalty earns once per
-  // sale), written for the whole chunk at once
-  const payloads = fresh.map((s): SaleRecordedV1 => ({
-    version: 1,
-    saleId: idByKey.get(s.key)!,
-    receiptNumber: s.input.receiptNumber,
-    branchId: connection.branchId,
-    contactId: contactOf.get(s.key) ?? null,
-    occurredAt: new Date(s.input.occurredAt).toISOString(),
-    total: s.input.total,
-    lines: linesOf.get(s.key)!.map((l) => ({ sku: l.sku, category: l.category, productId: l.product_id, quantity: l.quantity, amount: l.amount })),
-    voucherCodes: s.input.voucherCodes ?? [],
-  }));
-  const t0 = performance.now();
-  await runtime.bus.emitMany(tx, posEvents.saleRecorded, payloads);
-  tally.busMs += performance.now() - t0;
-  tally.recorded += payloads.length;
+  tally.busMs += written.busMs;
+  tally.recorded += written.recorded.size;
 }
 
 /** Counts one result of the API's own functions (per-receipt path and refunds). */

@@ -1,8 +1,9 @@
 // Recording sales and refunds sent by a POS, exactly once. The idempotency key is claimed first
 // (a unique row), so a retry or a concurrent duplicate finds the first request's result; the sale,
 // its lines, the contact link and the event are written in that one transaction or not at all.
+import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database, PluginServices } from "../../app/plugin-api/index.ts";
+import { rowsOf, type Database, type PluginServices } from "../../app/plugin-api/index.ts";
 import { findOrCreateContact, type AppRuntime, type ContactMatchInput } from "../../app/plugin-api/server.ts";
 import type { PosConnection } from "./api-auth.server.ts";
 import { posEvents, type SaleRecordedV1, type SaleRefundedV1 } from "./events.ts";
@@ -38,8 +39,14 @@ class Abort extends Error {
 
 const fail = (code: PosErrorCode, status: number, detail?: Record<string, unknown>): Extract<IngestResult, { ok: false }> => ({ ok: false, code, status, detail });
 
+/** The answer for a sale whose total is not the sum of its lines, or null when it is. */
+export function totalMismatch(input: SaleInput): Extract<IngestResult, { ok: false }> | null {
+  const computed = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice - l.discount, 0);
+  return computed === input.total ? null : fail("total_mismatch", 422, { expected: computed, received: input.total });
+}
+
 /** What a claimed key already holds: a replay when the body matches, 409 otherwise. */
-async function existing(db: Database, connection: PosConnection, kind: "sale" | "refund", receiptNumber: string, meta: IngestMeta): Promise<IngestResult> {
+export async function existing(db: Database, connection: PosConnection, kind: "sale" | "refund", receiptNumber: string, meta: IngestMeta): Promise<IngestResult> {
   const [byKey] = await db
     .select()
     .from(retailPosSales)
@@ -61,10 +68,150 @@ export function customerMatch(customer: SaleInput["customer"], branchId: string)
   return { identifiers, phone: customer.phone ?? null, fullName: customer.name ?? null, branchId, source: "pos" };
 }
 
+type ContactMaps = { byIdentifier: Map<string, string>; byPhone: Map<string, string> };
+const identifierKey = (system: string, value: string) => `${system}\u0000${value}`;
+
+/** One read per identifier kind and one for phones, for the customers of a whole chunk. */
+async function lookupContacts(tx: Database, matches: ContactMatchInput[]): Promise<ContactMaps> {
+  const bySystem = new Map<string, Set<string>>();
+  const phones = new Set<string>();
+  for (const m of matches) {
+    for (const i of m.identifiers) bySystem.set(i.system, (bySystem.get(i.system) ?? new Set()).add(i.value));
+    if (m.phone) phones.add(m.phone);
+  }
+  const byIdentifier = new Map<string, string>();
+  for (const [system, values] of bySystem) {
+    const rows = rowsOf<{ value: string; contact_id: string }>(
+      await tx.execute(sql`select ci.value, coalesce(c.merged_into_id, c.id) as contact_id from contact_identifiers ci join contacts c on c.id = ci.contact_id
+        where ci.system = ${system} and ci.value in (select jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb))`),
+    );
+    for (const r of rows) byIdentifier.set(identifierKey(system, r.value), r.contact_id);
+  }
+  const byPhone = new Map<string, string>();
+  if (phones.size) {
+    const rows = rowsOf<{ phone: string; id: string }>(
+      await tx.execute(sql`select distinct on (phone) phone, id from contacts where merged_into_id is null and phone in (select jsonb_array_elements_text(${JSON.stringify([...phones])}::jsonb)) order by phone, created_at asc`),
+    );
+    for (const r of rows) byPhone.set(r.phone, r.id);
+  }
+  return { byIdentifier, byPhone };
+}
+
+/**
+ * The contact findOrCreateContact would answer, when the chunk's lookup already knows it for sure
+ * (every identifier of the sale is registered, so nothing would be added); otherwise null.
+ */
+function knownContact(maps: ContactMaps, match: ContactMatchInput): string | null {
+  const ids = match.identifiers.map((i) => maps.byIdentifier.get(identifierKey(i.system, i.value)));
+  if (ids.some((id) => id === undefined)) return null;
+  return ids[0] ?? (match.phone ? (maps.byPhone.get(match.phone) ?? null) : null);
+}
+
+export interface BulkSale {
+  /** Idempotency key: a key already taken (or a receipt already recorded) is left out of the result. */
+  key: string;
+  hash: string;
+  input: SaleInput;
+}
+
+/**
+ * Records many sales of one store in the caller's transaction with set-based writes (claim, contact
+ * links, lines, one event per sale): what ingestSale does for one, a dozen statements for all.
+ * Returns the sales recorded, by key; a sale whose key or receipt was already taken is not in it
+ * (the caller tells a replay from a conflict). The first of two sales with one key in the list wins.
+ */
+export async function writeSalesInBulk(
+  runtime: { db: Database; bus: Pick<PluginServices, "emitMany"> },
+  connection: PosConnection,
+  sales: BulkSale[],
+  source: NonNullable<IngestMeta["source"]>,
+): Promise<{ recorded: Map<string, RecordedSale>; busMs: number }> {
+  const tx = runtime.db;
+  const recorded = new Map<string, RecordedSale>();
+  if (sales.length === 0) return { recorded, busMs: 0 };
+  const claimed = rowsOf<{ id: string; key: string }>(
+    await tx.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, occurred_at, total_idr, payment_method, source)
+      select ${connection.id}, ${connection.branchId}, 'sale', x.receipt_no, x.key, x.hash, x.occurred_at, x.total, x.payment_method, ${source}
+      from jsonb_to_recordset(${JSON.stringify(sales.map((s) => ({ receipt_no: s.input.receiptNumber, key: s.key, hash: s.hash, occurred_at: s.input.occurredAt, total: s.input.total, payment_method: s.input.paymentMethod ?? null })))}::jsonb)
+        as x(receipt_no text, key text, hash text, occurred_at timestamptz, total bigint, payment_method text)
+      on conflict do nothing
+      returning id, idempotency_key as key`),
+  );
+  const idByKey = new Map(claimed.map((c) => [c.key, c.id]));
+  const taken = new Set<string>();
+  // a key twice in the list: the row claimed is the first one's
+  const fresh = sales.filter((s) => idByKey.has(s.key) && !taken.has(s.key) && taken.add(s.key));
+  if (fresh.length === 0) return { recorded, busMs: 0 };
+
+  // contacts: read for the whole chunk; only a customer not fully known goes through the core's find-or-create
+  const matches = fresh.map((s) => customerMatch(s.input.customer, connection.branchId));
+  const maps = await lookupContacts(tx, matches.filter((m): m is ContactMatchInput => m !== null));
+  const contactOf = new Map<string, string | null>();
+  for (const [i, s] of fresh.entries()) {
+    const match = matches[i];
+    if (!match) continue;
+    contactOf.set(s.key, knownContact(maps, match) ?? (await findOrCreateContact(tx, match))?.contactId ?? null);
+  }
+  const links = fresh.filter((s) => contactOf.get(s.key)).map((s) => ({ id: idByKey.get(s.key), contact_id: contactOf.get(s.key) }));
+  if (links.length) {
+    await tx.execute(sql`update retail_pos_sales s set contact_id = x.contact_id from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(id uuid, contact_id uuid) where s.id = x.id`);
+  }
+
+  const skus = [...new Set(fresh.flatMap((s) => s.input.lines.map((l) => l.sku)))];
+  const products = rowsOf<{ id: string; sku: string; name: string; category: string; supplier_org_id: string | null }>(
+    await tx.execute(sql`select id, sku, name, category, supplier_org_id from retail_pos_products where sku in (select jsonb_array_elements_text(${JSON.stringify(skus)}::jsonb))`),
+  );
+  const bySku = new Map(products.map((p) => [p.sku, p]));
+  const linesOf = new Map(
+    fresh.map((s) => [
+      s.key,
+      s.input.lines.map((l, i) => {
+        const product = bySku.get(l.sku);
+        return {
+          sale_id: idByKey.get(s.key)!,
+          line_no: i + 1,
+          product_id: product?.id ?? null,
+          sku: l.sku,
+          name: product?.name ?? l.name ?? l.sku,
+          category: product?.category ?? l.category ?? "lainnya",
+          supplier_org_id: product?.supplier_org_id ?? null,
+          quantity: l.quantity,
+          unit_price: l.unitPrice,
+          discount: l.discount,
+          amount: l.quantity * l.unitPrice - l.discount,
+        };
+      }),
+    ]),
+  );
+  await tx.execute(sql`insert into retail_pos_sale_lines (sale_id, line_no, product_id, sku, name, category, supplier_org_id, quantity, unit_price_idr, discount_idr, amount_idr)
+    select x.sale_id, x.line_no, x.product_id, x.sku, x.name, x.category, x.supplier_org_id, x.quantity, x.unit_price, x.discount, x.amount
+    from jsonb_to_recordset(${JSON.stringify([...linesOf.values()].flat())}::jsonb)
+      as x(sale_id uuid, line_no int, product_id uuid, sku text, name text, category text, supplier_org_id uuid, quantity int, unit_price bigint, discount bigint, amount bigint)`);
+
+  // one event per sale, in this transaction, exactly as the API emits it (loyalty earns once per
+  // sale), written for the whole chunk at once
+  const payloads = fresh.map((s): SaleRecordedV1 => ({
+    version: 1,
+    saleId: idByKey.get(s.key)!,
+    receiptNumber: s.input.receiptNumber,
+    branchId: connection.branchId,
+    contactId: contactOf.get(s.key) ?? null,
+    occurredAt: new Date(s.input.occurredAt).toISOString(),
+    total: s.input.total,
+    lines: linesOf.get(s.key)!.map((l) => ({ sku: l.sku, category: l.category, productId: l.product_id, quantity: l.quantity, amount: l.amount })),
+    voucherCodes: s.input.voucherCodes ?? [],
+  }));
+  const t0 = performance.now();
+  await runtime.bus.emitMany(tx, posEvents.saleRecorded, payloads);
+  const busMs = performance.now() - t0;
+  for (const s of fresh) recorded.set(s.key, { id: idByKey.get(s.key)!, kind: "sale", receiptNumber: s.input.receiptNumber, contactId: contactOf.get(s.key) ?? null, total: s.input.total });
+  return { recorded, busMs };
+}
+
 /** Records one sale (or answers with the first result for a repeated key). */
 export async function ingestSale(runtime: Runtime, connection: PosConnection, input: SaleInput, meta: IngestMeta): Promise<IngestResult> {
-  const computed = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice - l.discount, 0);
-  if (computed !== input.total) return fail("total_mismatch", 422, { expected: computed, received: input.total });
+  const mismatch = totalMismatch(input);
+  if (mismatch) return mismatch;
   try {
     return await runtime.db.transaction(async (tx) => {
       // the customer first, so the claim carries it (one write less per sale); on a duplicate the
