@@ -1,18 +1,16 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { useTranslation } from "react-i18next";
 import { resourcesVersion } from "./core/i18n/i18n.server.ts";
 import { useNonce, useRequestLanguage } from "./ui/nonce.tsx";
+import { ErrorMessage } from "./ui/portal-layout.tsx";
 import stylesheet from "./ui/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -60,18 +58,9 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const { t } = useTranslation("common");
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : "serverError";
   return (
-    <main className="error-page" id="main">
-      <p className="error-code">{status}</p>
-      <h1>{t(`errors.${key}.title`)}</h1>
-      <p>{t(`errors.${key}.body`)}</p>
-      <a className="button" href="/">
-        {t("errors.home")}
-      </a>
+    <main id="main">
+      <ErrorMessage home="/" />
     </main>
   );
 }

@@ -46,3 +46,38 @@ test("a signed-out visitor to /staff is sent to sign in, and a wrong password is
   await expect(page.getByText("Wrong e-mail or password.")).toBeVisible();
   await context.close();
 });
+
+test("a page that answers 404 or 403 keeps the portal's menu, in Indonesian and English", async ({ browser }, info) => {
+  const context = await browser.newContext({ locale: "id-ID" });
+  const page = await context.newPage();
+  await page.goto("/staff/login");
+  await page.getByLabel("E-mail").fill("kasir@nusa-crm.id");
+  await page.locator('input[name="password"]').fill("nusa-demo-2026");
+  await page.locator('main form[method="post"] button[type="submit"]').last().click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.getByRole("button", { name: "ID", exact: true }).click();
+
+  // a contact that does not exist: 404 inside the shell, the menu still there
+  const missing = await page.goto("/staff/contacts/00000000-0000-4000-8000-000000000000");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Halaman tidak ditemukan" })).toBeVisible();
+  const menu = page.getByRole("navigation", { name: "Navigasi utama" });
+  await expect(menu).toBeVisible();
+  await expect(page.getByRole("link", { name: "Kembali ke beranda" })).toHaveAttribute("href", "/staff");
+
+  // the cashier may not manage users: 403, with the menu to go on from
+  const forbidden = await page.goto("/staff/settings/users");
+  expect(forbidden?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "Akses ditolak" })).toBeVisible();
+  await expect(menu).toBeVisible();
+  await page.screenshot({ path: `test-results/screens/staff-403-id-${info.project.name}.png`, fullPage: true });
+  await menu.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/staff/);
+
+  await page.getByRole("button", { name: "EN", exact: true }).click();
+  await page.goto("/staff/settings/users");
+  await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main navigation" })).toBeVisible();
+  await page.getByRole("button", { name: "ID", exact: true }).click();
+  await context.close();
+});

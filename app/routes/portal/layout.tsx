@@ -1,23 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../core/auth/guards.server.ts";
 import { portalNavigation } from "../../core/navigation/navigation.server.ts";
-import { PortalShell } from "../../ui/portal-shell.tsx";
+import { PortalErrorBoundary, PortalLayout, type PortalLayoutData } from "../../ui/portal-layout.tsx";
 
 export const handle = { i18n: ["common", "portal", "auth"] };
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs): Promise<PortalLayoutData> {
   const { user } = requireCustomer(context, request);
   return { userName: user.name, nav: await portalNavigation(context, "portal") };
 }
 
 export default function CustomerLayout() {
-  const { userName, nav } = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
-  return (
-    <PortalShell portalName={t("portals.portal")} home="/portal" userName={userName} nav={nav}>
-      <Outlet />
-    </PortalShell>
-  );
+  return <PortalLayout portal="portal" />;
+}
+
+export function ErrorBoundary() {
+  return <PortalErrorBoundary portal="portal" />;
 }
