@@ -130,6 +130,8 @@ export const retailLoyaltyLedger = pgTable(
     index("retail_loyalty_ledger_contact_idx").on(t.contactId, t.id.desc()),
     index("retail_loyalty_ledger_spend_idx").on(t.contactId, t.occurredAt),
     index("retail_loyalty_ledger_occurred_idx").on(t.occurredAt),
+    // a merged duplicate's entries are found through the kept member's transfer_in entries
+    index("retail_loyalty_ledger_transfer_in_idx").on(t.contactId).where(sql`${t.kind} = 'transfer_in'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "retail_loyalty_ledger_transfer_in_idx" ON "retail_loyalty_ledger" USING btree ("contact_id") WHERE "retail_loyalty_ledger"."kind" = 'transfer_in';
