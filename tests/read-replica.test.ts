@@ -11,11 +11,16 @@ import * as contactList from "../app/routes/staff/contacts.tsx";
 import * as contactsExport from "../app/routes/staff/contacts.export.ts";
 import * as kpiPage from "../app/routes/staff/reports.kpi.tsx";
 import * as kpiExport from "../app/routes/staff/reports.kpi.export.ts";
+import * as managementPage from "../app/routes/staff/reports.management.tsx";
 import * as segmentExport from "../app/routes/staff/segments.export.ts";
 import { auditLog, contacts, segments } from "../db/schema/index.ts";
 import { rowsOf } from "../db/client.ts";
 import { callRoute, createStaff, createTestApp, unwrap } from "./support/test-app.ts";
 import { createTestDatabase } from "./support/test-database.ts";
+import { atRiskList } from "../app/core/analytics/at-risk.server.ts";
+import { cohortReport } from "../app/core/analytics/cohorts.server.ts";
+import { createConnection } from "../plugins/retail-pos/connections.server.ts";
+import retailPos from "../plugins/retail-pos/index.ts";
 
 type KpiPage = Awaited<ReturnType<typeof kpiPage.loader>>;
 type ContactList = Awaited<ReturnType<typeof contactList.loader>>;
@@ -69,6 +74,15 @@ describe("with a read replica", () => {
     expect((page.data as KpiPage).report!.table.rows.reduce((sum, r) => sum + r.numerator, 0)).toBe(3);
   });
 
+  it("computes the management report (and so the scheduled reports) from the replica", async () => {
+    const page = unwrap(await callRoute(app.runtime, managementPage.loader, { path: "/staff/reports/management?range=7d", cookie: admin.cookie }));
+    expect(page.status).toBe(200);
+    const report = (page.data as { report: { sections: { id: string; table: { rows: { numerator: number }[] } }[] } }).report;
+    const newContacts = report.sections.find((s) => s.id === "core.contacts.new");
+    expect(newContacts).toBeDefined();
+    expect(newContacts!.table.rows.reduce((sum, r) => sum + r.numerator, 0)).toBe(3);
+  });
+
   it("exports a report from the replica and writes its audit entry to the primary", async () => {
     const res = (await callRoute(app.runtime, kpiExport.loader, { path: "/staff/reports/kpi/core.contacts.new/export?range=7d&format=csv", cookie: admin.cookie, params: { kpiId: "core.contacts.new" } })) as Response;
     expect(res.status).toBe(200);
@@ -107,6 +121,37 @@ describe("with a read replica", () => {
     const names = (list.data as ContactList).contacts.map((c) => c.fullName);
     expect(names).toEqual(expect.arrayContaining(["Utama Satu", "Utama Dua"]));
     expect(names).not.toContain("Replika Satu");
+  });
+});
+
+describe("analytics with a read replica", () => {
+  it("reads the customers' purchases for cohorts and the at-risk list from the replica", async () => {
+    const app = await createTestApp({ readReplica: true, plugins: [retailPos] });
+    try {
+      const admin = await createStaff(app.runtime, { roles: ["admin"] });
+      // purchases only on the replica: two customers, one of them back a month later
+      const replica = app.runtime.readDb;
+      const [branch] = rowsOf<{ id: string }>(await replica.execute(sql`insert into branches (code, name, kind) values ('RPL', 'Toko Replika', 'store') returning id`));
+      const connection = await createConnection(replica, { kind: "system" }, { branchId: branch.id, name: "Kasir replika" });
+      if (!connection.ok) throw new Error("no connection");
+      const buyers = await replica.insert(contacts).values([{ fullName: "Pembeli Satu" }, { fullName: "Pembeli Dua" }]).returning({ id: contacts.id });
+      const sale = (receipt: string, contactId: string, at: string) =>
+        sql`(${connection.id}, ${branch.id}, 'sale', ${receipt}, ${`sale:${receipt}`}, 'h', ${contactId}, ${at}::timestamptz, 100000, 'api')`;
+      await replica.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, contact_id, occurred_at, total_idr, source) values
+        ${sale("RPL-1", buyers[0].id, "2026-09-10T03:00:00Z")}, ${sale("RPL-2", buyers[1].id, "2026-09-12T03:00:00Z")}, ${sale("RPL-3", buyers[0].id, "2026-10-15T03:00:00Z")}`);
+      const url = new URL("http://localhost/staff/analytics/cohorts?months=6");
+      const actor = { kind: "staff" as const, userId: admin.id, permissions: new Set(["core.scores.view", "core.report.read"]), branchId: null };
+      const report = await cohortReport(app.runtime, actor as never, { url, language: "id", now: new Date("2026-11-20T03:00:00Z") });
+      const september = report.matrix.rows.find((r) => r.cohort === "2026-09");
+      expect(september?.size).toBe(2);
+      // the primary holds no purchase at all
+      const onPrimary = await cohortReport({ db: app.runtime.db, registry: app.runtime.registry }, actor as never, { url, language: "id", now: new Date("2026-11-20T03:00:00Z") });
+      expect(onPrimary.matrix.rows.every((r) => r.size === 0)).toBe(true);
+      const list = await atRiskList(app.runtime, actor as never, { timeZone: "Asia/Jakarta", now: new Date("2026-11-20T03:00:00Z") });
+      expect(list).not.toEqual({ ok: false, problem: "noTransactions" });
+    } finally {
+      await app.close();
+    }
   });
 });
 

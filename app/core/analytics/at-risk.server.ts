@@ -61,17 +61,20 @@ export async function recentSnapshotFit(db: Database, today: string): Promise<{ 
   return { date: run.date, params: { r: params.r, alpha: params.alpha, a: params.a, b: params.b } };
 }
 
-export async function atRiskList(runtime: { db: Database; registry: PluginRegistry }, actor: StaffActor, input: { timeZone: TimeZone; now: Date }): Promise<AtRiskList> {
+export async function atRiskList(runtime: { db: Database; readDb?: Database; registry: PluginRegistry }, actor: StaffActor, input: { timeZone: TimeZone; now: Date }): Promise<AtRiskList> {
+  // the histories, model and names from the read replica when there is one (ADR 024); who may see
+  // what from the primary
   const { db, registry } = runtime;
+  const read = runtime.readDb ?? db;
   const todayText = localToday(input.timeZone, input.now);
   const today = dayNumber(todayText) as number;
-  const loaded = await loadAnalyticsTransactions(db, registry, { from: analyticsHistoryStart, to: dayInstants(todayText, input.timeZone).end }, { oneMeasure: true });
+  const loaded = await loadAnalyticsTransactions(read, registry, { from: analyticsHistoryStart, to: dayInstants(todayText, input.timeZone).end }, { oneMeasure: true, primary: db });
   if (loaded.transactions.length === 0) return { ok: false, problem: "noTransactions" };
   const byDay = loaded.transactions.map((t) => ({ contactId: t.contactId, day: dayNumber(localDateOf(t.at, input.timeZone)) as number, amount: t.amount, branchId: t.branchId }));
   const summary = summariseTransactions(byDay, { calibrationEnd: today, periodDays: PERIOD_DAYS });
   if (summary.contactIds.length < 2) return { ok: false, problem: "oneCustomer" };
   // fitting takes seconds on a real history: the nightly snapshot's fit serves the list all week
-  const snapshot = await recentSnapshotFit(db, todayText);
+  const snapshot = await recentSnapshotFit(read, todayText);
   let params: BgNbdParams;
   let model: AtRiskModelSource;
   if (snapshot) {
@@ -95,7 +98,7 @@ export async function atRiskList(runtime: { db: Database; registry: PluginRegist
     candidates = candidates.filter((c) => seenHere.has(c.contactId));
   }
   const selected = selectAtRisk(candidates, params, today);
-  const named = await contactDetails(db, selected.map((c) => c.contactId));
+  const named = await contactDetails(read, selected.map((c) => c.contactId));
   const rows = selected
     .filter((c) => named.has(c.contactId))
     .map((c) => ({ ...c, name: named.get(c.contactId)?.name ?? "", lastDate: isoOfDay(c.lastDay), hasOpenTask: named.get(c.contactId)?.openTask ?? false }));

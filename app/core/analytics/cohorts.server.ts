@@ -70,7 +70,7 @@ export function monthLabel(month: string, language: Language) {
 }
 
 export async function cohortReport(
-  runtime: { db: Database; registry: PluginRegistry },
+  runtime: { db: Database; readDb?: Database; registry: PluginRegistry },
   actor: StaffActor,
   input: { url: URL; language: Language; now: Date },
 ): Promise<CohortReport> {
@@ -82,7 +82,8 @@ export async function cohortReport(
   const timeZone = await staffTimeZone(db, actor);
   const scope = await visibleBranches(db, actor);
   const allowed = scope.all ? null : new Set(scope.branches.map((b) => b.id));
-  const { transactions } = await loadAnalyticsTransactions(db, registry, { from: historyStart, to: input.now });
+  // the transactions from the read replica when there is one (ADR 024); who may see what from the primary
+  const { transactions } = await loadAnalyticsTransactions(runtime.readDb ?? db, registry, { from: historyStart, to: input.now }, { primary: db });
   // staff of one branch see the customers' transactions at their branch only
   const visible = allowed ? transactions.filter((tr) => tr.branchId && allowed.has(tr.branchId)) : transactions;
   const splits: CohortSplit[] = ["none", ...cohortSplits.filter((s): s is Exclude<CohortSplit, "none"> => s !== "none" && visible.some((tr) => tr[fieldOf[s]] !== undefined))];

@@ -38,9 +38,13 @@ export async function loadAnalyticsTransactions(
   db: Database,
   registry: PluginRegistry,
   range: { from: Date; to: Date },
-  options: { oneMeasure?: boolean } = {},
+  options: {
+    oneMeasure?: boolean;
+    /** Where the switched-on plugins are read when `db` is the read replica: the primary. */
+    primary?: Database;
+  } = {},
 ): Promise<AnalyticsTransactions> {
-  const enabled = await registry.enabledPluginIds(db);
+  const enabled = await registry.enabledPluginIds(options.primary ?? db);
   const all = registry.transactionSources(enabled);
   const hasAmounts = all.some((source) => source.measure === "purchase");
   // scores and lifetime models speak of one thing: purchases where a source offers them (an install

@@ -28,6 +28,7 @@ import { loadPermissions } from "../permissions/permissions.server.ts";
 import type { Actor } from "../plugins/contract.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
 import { composedReport, composedReportSheets, type ComposedReportSpec } from "../reports/composed-report.server.ts";
+import { rollupView } from "../reports/kpi-rollup.server.ts";
 import { dashboards, isDashboardId } from "../reports/dashboards.ts";
 import { formatKpiValue } from "../reports/kpi-format.ts";
 import { kpiTotal, visibleBranches, visibleKpis } from "../reports/kpis.server.ts";
@@ -47,6 +48,8 @@ type Subscription = typeof reportSubscriptions.$inferSelect;
 
 export interface ReportScheduleDeps {
   db: Database;
+  /** The read replica for the figures (ADR 024); who may see what is read from `db`. */
+  readDb?: Database;
   registry: PluginRegistry;
   jobs: Pick<JobQueue, "send">;
   email: EmailTransport;
@@ -94,14 +97,14 @@ async function maySee(db: Database, actor: StaffActor, branchId: string | null) 
 }
 
 /** The KPI an alert watches, read as the creator over the period; null when it cannot be read. */
-async function alertValue(deps: Pick<ReportScheduleDeps, "db" | "registry">, subscription: Subscription, period: DateRange, now: Date): Promise<number | null> {
+async function alertValue(deps: Pick<ReportScheduleDeps, "db" | "readDb" | "registry">, subscription: Subscription, period: DateRange, now: Date): Promise<number | null> {
   const creator = await staffActor(deps, subscription.createdBy);
   if (!creator || !(await maySee(deps.db, creator, subscription.branchId))) return null;
   const kpi = (await visibleKpis(deps.db, deps.registry, creator)).find((k) => k.id === subscription.targetId);
   if (!kpi) return null;
   const scope = await visibleBranches(deps.db, creator);
   const branchIds = subscription.branchId ? [subscription.branchId] : scope.all ? null : scope.branches.map((b) => b.id);
-  return (await kpiTotal(deps.db, kpi, { range: period, branchIds, now }, "id")).value;
+  return (await kpiTotal(deps.readDb ?? deps.db, kpi, { range: period, branchIds, now }, "id", await rollupView(deps.readDb ?? deps.db))).value;
 }
 
 /** Fire when the value crosses; clear once it is back past the threshold by the hysteresis. */

@@ -6,6 +6,7 @@ import { renderChart } from "../charts/charts.server.ts";
 import type { RenderedChart } from "../charts/chart-types.ts";
 import { fixedT } from "../i18n/i18n.server.ts";
 import { formatLocalDate } from "../i18n/format.ts";
+import type { Database } from "../../../db/client.ts";
 import type { Actor, KpiUnit } from "../plugins/contract.ts";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
 import type { RangePreset } from "../time/local-time.ts";
@@ -14,6 +15,7 @@ import { tileViews, type TileView } from "./dashboard.server.ts";
 import { formatKpiValue } from "./kpi-format.ts";
 import { valueIsNumerator, type ReportTable } from "./kpi-report.server.ts";
 import { kpiTiles, kpiTotal, readReportRequest, trendBuckets, visibleBranches, visibleKpis, type KpiTile, type RegisteredKpi, type ReportProblem, type ReportRequest } from "./kpis.server.ts";
+import { rollupView } from "./kpi-rollup.server.ts";
 import { reportTableSheet } from "./report-export.server.ts";
 import type { WorkbookSheet } from "./report-workbook.server.ts";
 
@@ -55,15 +57,18 @@ export interface ComposedReport {
 
 /** The KPIs of `spec` the user may see, for the period and branch in `url` (`?range=`, `?from=&to=`, `?branch=`). */
 export async function composedReport(
-  deps: Pick<AppRuntime, "db" | "registry">,
+  deps: Pick<AppRuntime, "db" | "registry"> & { readDb?: Database },
   actor: StaffActor,
   input: { spec: ComposedReportSpec; url: URL; language: "id" | "en"; now: Date },
 ): Promise<ComposedReport> {
+  // who may see what from the primary; the figures from the read replica when there is one (ADR
+  // 024), from the daily rollups where a KPI has them (ADR 021), as the dashboards do
   const { db } = deps;
-  const [scope, timeZone, all] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), visibleKpis(db, deps.registry, actor)]);
+  const read = deps.readDb ?? db;
+  const [scope, timeZone, all, rollups] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), visibleKpis(db, deps.registry, actor), rollupView(read)]);
   const { request, problems } = readReportRequest(input.url, scope, { defaultPreset: input.spec.defaultPreset, timeZone, now: input.now, dimensions: [] });
   const kpis = input.spec.kpis.map((id) => all.find((k) => k.id === id)).filter((k): k is RegisteredKpi => Boolean(k));
-  const figures = await kpiTiles(db, kpis, request, { now: input.now, language: input.language, trend: false });
+  const figures = await kpiTiles(read, kpis, request, { now: input.now, language: input.language, trend: false, rollups });
   const tRep = fixedT(input.language, "reports");
   const fmt = (d: string) => formatLocalDate(d, input.language, "medium");
   const buckets = trendBuckets(request.range);
@@ -77,7 +82,7 @@ export async function composedReport(
     const periods = snapshot ? [{ label: tRep("tile.now"), range: request.range }] : buckets;
     const rows = await Promise.all(
       periods.map(async (b) => {
-        const figure = await kpiTotal(db, kpi, { range: b.range, branchIds: request.branchIds, now: input.now }, input.language);
+        const figure = await kpiTotal(read, kpi, { range: b.range, branchIds: request.branchIds, now: input.now }, input.language, rollups);
         const label = snapshot ? b.label : b.range.from === b.range.to ? fmt(b.range.from) : `${fmt(b.range.from)} – ${fmt(b.range.to)}`;
         return { key: `${b.range.from}/${b.range.to}`, label, ...figure };
       }),

@@ -90,7 +90,7 @@ export async function roleDashboard(runtime: AppRuntime, actor: StaffActor, inpu
   const asked = input.url.searchParams.get("dashboard");
   const dashboardId = isDashboardId(asked) ? asked : dashboardForRoles(roles);
   const definition = dashboards[dashboardId];
-  const [scope, timeZone, all, rollups] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), visibleKpis(db, runtime.registry, actor), rollupView(db)]);
+  const [scope, timeZone, all, rollups] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), visibleKpis(db, runtime.registry, actor), rollupView(readDb)]);
   const { request, problems } = readReportRequest(input.url, scope, { defaultPreset: definition.defaultPreset, timeZone, now: input.now, dimensions: [] });
   const kpis = definition.kpis.map((id) => all.find((k) => k.id === id)).filter((k): k is RegisteredKpi => Boolean(k));
   const charted = new Set(definition.charts);

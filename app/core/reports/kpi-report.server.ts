@@ -62,7 +62,7 @@ export async function kpiReport(runtime: AppRuntime, actor: StaffActor, input: {
   const { db, readDb } = runtime;
   const kpi = (await visibleKpis(db, runtime.registry, actor)).find((k) => k.id === input.kpiId);
   if (!kpi) return null;
-  const [scope, timeZone, rollups] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), rollupView(db)]);
+  const [scope, timeZone, rollups] = await Promise.all([visibleBranches(db, actor), staffTimeZone(db, actor), rollupView(readDb)]);
   const { request, problems } = readReportRequest(input.url, scope, { defaultPreset: "month", timeZone, now: input.now, dimensions: kpi.dimensions });
   const t = fixedT(input.language, kpi.namespace);
   const tRep = fixedT(input.language, "reports");

@@ -7,7 +7,7 @@ import { composedReport, composedReportSheets, type ComposedReport } from "./com
 import { dashboards } from "./dashboards.ts";
 import { reportWorkbook } from "./report-workbook.server.ts";
 
-export function managementReport(deps: Pick<AppRuntime, "db" | "registry">, actor: Extract<Actor, { kind: "staff" }>, input: { url: URL; language: "id" | "en"; now: Date }) {
+export function managementReport(deps: Pick<AppRuntime, "db" | "readDb" | "registry">, actor: Extract<Actor, { kind: "staff" }>, input: { url: URL; language: "id" | "en"; now: Date }) {
   const { kpis, charts, defaultPreset } = dashboards.management;
   return composedReport(deps, actor, { spec: { kpis, charts, defaultPreset }, ...input });
 }

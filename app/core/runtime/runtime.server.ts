@@ -178,7 +178,7 @@ export async function startRuntime(options: StartOptions): Promise<AppRuntime> {
     // customer analytics (issue 10): the model check fits on demand, seconds to minutes
     jobs.define(modelCheckQueue, async (data, ctx) => runModelCheckJob(ctx.db, registry, String(data.checkId)), { retryLimit: 0, expireInSeconds: 30 * 60 });
     // scheduled reports (issue 9): a tick claims due subscriptions, a run decides and fans out, a delivery sends
-    const reportDeps = { db: database.db, registry, jobs, email, mailFrom: config.mailFrom, appOrigin: config.appOrigin, logger };
+    const reportDeps = { db: database.db, readDb: readDatabase.db, registry, jobs, email, mailFrom: config.mailFrom, appOrigin: config.appOrigin, logger };
     jobs.define(reportScheduleTickQueue, async (_data, ctx) => void (await claimDueRuns({ db: ctx.db, jobs })), { cron: reportScheduleTickCron, retryLimit: 0 });
     jobs.define(reportRunQueue, async (data, ctx) => void (await runSubscription({ ...reportDeps, db: ctx.db }, String(data.subscriptionId), String(data.runAt))), {
       retryLimit: 3,
