@@ -50,12 +50,19 @@ test("a signed-out visitor to /staff is sent to sign in, and a wrong password is
 test("a page that answers 404 or 403 keeps the portal's menu, in Indonesian and English", async ({ browser }, info) => {
   const context = await browser.newContext({ locale: "id-ID" });
   const page = await context.newPage();
+  // the language switch saves the choice on the account and reloads the page: wait for it to land
+  // before navigating on, or the two navigations race
+  const switchTo = async (language: "id" | "en") => {
+    // a full-document POST and its redirect: wait until the page it lands on has loaded
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.getByRole("button", { name: language.toUpperCase(), exact: true }).click()]);
+    await expect(page.locator("html")).toHaveAttribute("lang", language);
+  };
   await page.goto("/staff/login");
   await page.getByLabel("E-mail").fill("kasir@nusa-crm.id");
   await page.locator('input[name="password"]').fill("nusa-demo-2026");
   await page.locator('main form[method="post"] button[type="submit"]').last().click();
   await expect(page).toHaveURL(/\/staff$/);
-  await page.getByRole("button", { name: "ID", exact: true }).click();
+  await switchTo("id");
 
   // a contact that does not exist: 404 inside the shell, the menu still there
   const missing = await page.goto("/staff/contacts/00000000-0000-4000-8000-000000000000");
@@ -74,10 +81,15 @@ test("a page that answers 404 or 403 keeps the portal's menu, in Indonesian and 
   await menu.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/staff/);
 
-  await page.getByRole("button", { name: "EN", exact: true }).click();
-  await page.goto("/staff/settings/users");
-  await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main navigation" })).toBeVisible();
-  await page.getByRole("button", { name: "ID", exact: true }).click();
-  await context.close();
+  // English, then back: other specs expect the demo cashier in Indonesian
+  try {
+    await switchTo("en");
+    await page.goto("/staff/settings/users");
+    await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main navigation" })).toBeVisible();
+  } finally {
+    await page.goto("/staff");
+    await switchTo("id");
+    await context.close();
+  }
 });
