@@ -39,6 +39,11 @@ class Abort extends Error {
 
 const fail = (code: PosErrorCode, status: number, detail?: Record<string, unknown>): Extract<IngestResult, { ok: false }> => ({ ok: false, code, status, detail });
 
+/** A line's name and category as recorded (the catalogue's, else the till's, else the SKU and "lainnya") and its amount. */
+function lineAsRecorded(l: SaleInput["lines"][number], product: { name: string; category: string } | undefined) {
+  return { name: product?.name ?? l.name ?? l.sku, category: product?.category ?? l.category ?? "lainnya", amount: l.quantity * l.unitPrice - l.discount };
+}
+
 /** The answer for a sale whose total is not the sum of its lines, or null when it is. */
 export function totalMismatch(input: SaleInput): Extract<IngestResult, { ok: false }> | null {
   const computed = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice - l.discount, 0);
@@ -167,18 +172,19 @@ export async function writeSalesInBulk(
       s.key,
       s.input.lines.map((l, i) => {
         const product = bySku.get(l.sku);
+        const line = lineAsRecorded(l, product && { name: product.name, category: product.category });
         return {
           sale_id: idByKey.get(s.key)!,
           line_no: i + 1,
           product_id: product?.id ?? null,
           sku: l.sku,
-          name: product?.name ?? l.name ?? l.sku,
-          category: product?.category ?? l.category ?? "lainnya",
+          name: line.name,
+          category: line.category,
           supplier_org_id: product?.supplier_org_id ?? null,
           quantity: l.quantity,
           unit_price: l.unitPrice,
           discount: l.discount,
-          amount: l.quantity * l.unitPrice - l.discount,
+          amount: line.amount,
         };
       }),
     ]),
@@ -246,18 +252,19 @@ export async function ingestSale(runtime: Runtime, connection: PosConnection, in
       const bySku = new Map(products.map((p) => [p.sku, p]));
       const lines = input.lines.map((l, i) => {
         const product = bySku.get(l.sku);
+        const line = lineAsRecorded(l, product);
         return {
           saleId: claimed.id,
           lineNo: i + 1,
           productId: product?.id ?? null,
           sku: l.sku,
-          name: product?.name ?? l.name ?? l.sku,
-          category: product?.category ?? l.category ?? "lainnya",
+          name: line.name,
+          category: line.category,
           supplierOrgId: product?.supplierOrgId ?? null,
           quantity: l.quantity,
           unitPriceIdr: l.unitPrice,
           discountIdr: l.discount,
-          amountIdr: l.quantity * l.unitPrice - l.discount,
+          amountIdr: line.amount,
         };
       });
       await tx.insert(retailPosSaleLines).values(lines);
