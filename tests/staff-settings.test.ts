@@ -94,7 +94,7 @@ describe("staff users", () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ template: "auth.staff-invitation", locale: "en", channel: "email", status: "queued" });
 
-    const list = unwrap(await callRoute(runtime, usersPage.loader, { path: "/staff/settings/users?q=rina", cookie: admin.cookie })).data as {
+    const list = unwrap(await callRoute(runtime, usersPage.loader, { path: "/staff/settings/users?q=rina.marlina", cookie: admin.cookie })).data as {
       users: { email: string; roles: string[]; hasPassword: boolean }[];
       roles: { id: string; label: string }[];
     };
