@@ -6,7 +6,10 @@ import type { AppConfig } from "../../app/core/config/config.server.ts";
 import { sendMessageQueue } from "../../app/core/messaging/email.server.ts";
 import { userNoticeQueue } from "../../app/core/messaging/user-notices.server.ts";
 import { alertStateKey, runOperationsAlerts } from "../../app/core/operations/operations-alerts.server.ts";
-import { recordBackup } from "../../app/core/operations/operations-figures.server.ts";
+import { collectOperationsFigures, recordBackup } from "../../app/core/operations/operations-figures.server.ts";
+import { loadOperationsStatus } from "../../app/core/operations/operations-status.server.ts";
+import { rowsOf } from "../../db/client.ts";
+import postgres from "postgres";
 import { campaignBatchQueue } from "../../app/core/segments/segment-campaigns.server.ts";
 import { appSettings, messages } from "../../db/schema/index.ts";
 import { randomUUID } from "node:crypto";
@@ -143,5 +146,56 @@ describe("operations alerts", () => {
     expect(sent[0].subject).toBe("Cadangan database terlambat");
     // with backups off there is nothing to be late
     expect((await run(new Date(backupAt.getTime() + 90 * 60 * minute), operations())).firing).not.toContain("backup");
+  });
+});
+
+describe("a transaction that holds back event delivery (PostgreSQL)", () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)("names the process on the status page and mails the admins once", async () => {
+    const { runtime } = app;
+    const [{ name }] = rowsOf<{ name: string }>(await runtime.db.execute(sql`select current_database() as name`));
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const console = postgres(url.toString(), { max: 1, onnotice: () => {}, connection: { application_name: "psql-konsol" } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const open = new Promise<void>((resolve) => (started = resolve));
+    // someone's console session: a write, then left open
+    const session = console.begin(async (tx) => {
+      await tx`select pg_current_xact_id()`;
+      started();
+      await held;
+    });
+    try {
+      await open;
+      const before = await collectOperationsFigures(runtime.database, { handlers: [], operations: operations() });
+      expect(before.horizon).toMatchObject({ holder: { application: "psql-konsol" }, waiting: 0 });
+      await runtime.bus.emit(runtime.db, contactPingedEvent, { contactId: randomUUID() });
+      await runtime.bus.emit(runtime.db, contactPingedEvent, { contactId: randomUUID() });
+      const figures = await collectOperationsFigures(runtime.database, { handlers: [], operations: operations() });
+      expect(figures.horizon).toMatchObject({ holder: { application: "psql-konsol", state: "idle in transaction" }, waiting: 2 });
+      // held for less than the lag limit: shown, not alerted
+      expect((await run(new Date())).firing).not.toContain("horizon");
+      // past it (a limit of 0 minutes stands in for a quarter of an hour gone by)
+      const now = operations({ alertEventLagMinutes: 0 });
+      expect((await run(new Date(), now)).notified).toContain("horizon");
+      expect((await run(new Date(), now)).notified).not.toContain("horizon");
+      const sent = await mails("operations.horizonHeld");
+      expect(sent.map((m) => m.to)).toEqual([admin.email]);
+      expect(sent[0].subject).toBe("Pengiriman event tertahan oleh transaksi database yang terbuka");
+      const status = await loadOperationsStatus({ ...runtime, config: { ...runtime.config, operations: now } });
+      expect(status.horizon).toMatchObject({ held: true, waiting: 2, holder: { application: "psql-konsol", pid: figures.horizon.holder!.pid } });
+    } finally {
+      release();
+      await session;
+      await console.end();
+    }
+    // it ended: nothing holds delivery back, and the alert clears
+    expect((await collectOperationsFigures(runtime.database, { handlers: [], operations: operations() })).horizon).toEqual({ holder: null, waiting: 0 });
+    expect((await run(new Date(), operations({ alertEventLagMinutes: 0 }))).cleared).toContain("horizon");
+  });
+
+  it.skipIf(!!process.env.TEST_DATABASE_URL)("reports nothing on PGlite, where the app is the only session", async () => {
+    expect((await collectOperationsFigures(app.runtime.database, { handlers: [], operations: operations() })).horizon).toEqual({ holder: null, waiting: 0 });
   });
 });

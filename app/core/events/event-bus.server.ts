@@ -8,7 +8,7 @@
 // crashes and retries. Subscribers have their own queues: a slow or failing one holds up no other.
 // An event that keeps failing is parked with its error (admins see and retry it), and the cursor
 // moves on.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { rowsOf, type Database, type DatabaseHandle } from "../../../db/client.ts";
 import { domainEvents, eventCursors, eventParked } from "../../../db/schema/index.ts";
@@ -125,6 +125,13 @@ interface LogRow {
   occurred_at: Date | string;
 }
 
+/** Widens a 32-bit transaction id (`xid32`) to 64 bits by its distance from a 64-bit `xmax`. */
+export function widenedXid(xid32: SQL, xmax: SQL): SQL {
+  return sql`(${xmax} + case when (${xid32} - (${xmax} & 4294967295)) > 2147483648 then (${xid32} - (${xmax} & 4294967295)) - 4294967296
+    when (${xid32} - (${xmax} & 4294967295)) < -2147483648 then (${xid32} - (${xmax} & 4294967295)) + 4294967296
+    else (${xid32} - (${xmax} & 4294967295)) end)`;
+}
+
 /**
  * The log's read position: every transaction of this database below it has ended, so nothing can
  * appear behind it any more. PGlite has one backend: the snapshot's xmin. On PostgreSQL the
@@ -144,9 +151,7 @@ const horizonSql = {
     )
     select case
       when exists (select 1 from here where hidden) then (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
-      else least(snap.xmax, (
-        select min(snap.xmax + case when d > 2147483648 then d - 4294967296 when d < -2147483648 then d + 4294967296 else d end)
-        from (select xid32 - (snap.xmax & 4294967295) as d from here where xid32 is not null) as running))
+      else least(snap.xmax, (select min(${widenedXid(sql`xid32`, sql`snap.xmax`)}) from here where xid32 is not null))
     end
     from snap
   )`,

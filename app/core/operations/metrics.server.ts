@@ -85,6 +85,10 @@ export function createMetricsRegistry(source: FigureSource, options: { processMe
   gauge("nusa_event_handler_lag_seconds", "Age of the oldest event a handler has not had yet", ["handler", "event"], (g, f) =>
     f.handlers.forEach((h) => g.set({ handler: h.handler, event: h.event }, h.lagSeconds)),
   );
+  gauge("nusa_event_horizon_held_seconds", "How long the oldest open writing transaction of this database has held back event delivery; 0 when none", [], (g, f) =>
+    g.set(f.horizon.holder && f.horizon.waiting > 0 ? f.horizon.holder.ageSeconds : 0),
+  );
+  gauge("nusa_event_horizon_waiting", "Committed events waiting behind the oldest open writing transaction", [], (g, f) => g.set(f.horizon.waiting));
   gauge("nusa_messages", "Messages in the outbox by channel and status (sent = sent, delivered or read)", ["channel", "status"], (g, f) =>
     f.channels.forEach((c) => {
       g.set({ channel: c.channel, status: "sent" }, c.sent);

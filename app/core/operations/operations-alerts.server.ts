@@ -11,17 +11,17 @@ import type { AppConfig, OperationsConfig } from "../config/config.server.ts";
 import type { JobSender } from "../messaging/email.server.ts";
 import { notifyUsers, type UserNoticeAudience } from "../messaging/user-notices.server.ts";
 import { readSetting } from "../settings/app-settings.server.ts";
-import { collectOperationsFigures, type OperationsFigures } from "./operations-figures.server.ts";
+import { collectOperationsFigures, type HorizonFigure, type OperationsFigures } from "./operations-figures.server.ts";
 
 export const operationsAlertQueue = "core.operations.alerts";
 export const operationsAlertCron = "*/5 * * * *";
 export const alertStateKey = "operations.alertState";
 export const statusPagePath = "/staff/settings/status";
 
-export type AlertKind = "queueBehind" | "handlerBehind" | "channelFailing" | "backupLate";
+export type AlertKind = "queueBehind" | "handlerBehind" | "horizonHeld" | "channelFailing" | "backupLate";
 
 export interface Alert {
-  /** One per thing watched: "queue:<name>", "handler:<id>", "channel:<name>", "backup". */
+  /** One per thing watched: "queue:<name>", "handler:<id>", "horizon", "channel:<name>", "backup". */
   key: string;
   kind: AlertKind;
   params: Record<string, string | number>;
@@ -35,6 +35,11 @@ const stateSchema = z.object({
 });
 type AlertState = z.infer<typeof stateSchema>;
 
+/** A transaction open as long as a handler may lag, with committed events waiting behind it. */
+export function isHorizonHeld(horizon: HorizonFigure, ops: OperationsConfig): boolean {
+  return horizon.holder !== null && horizon.waiting > 0 && horizon.holder.ageSeconds >= ops.alertEventLagMinutes * 60;
+}
+
 /** The alerts the figures call for now. */
 export function evaluateAlerts(f: OperationsFigures, ops: OperationsConfig, state: Pick<AlertState, "backupWatchSince"> = { backupWatchSince: null }): Alert[] {
   const alerts: Alert[] = [];
@@ -47,6 +52,14 @@ export function evaluateAlerts(f: OperationsFigures, ops: OperationsConfig, stat
     if (h.lagSeconds >= ops.alertEventLagMinutes * 60) {
       alerts.push({ key: `handler:${h.handler}`, kind: "handlerBehind", params: { handler: h.handler, minutes: Math.floor(h.lagSeconds / 60), pending: h.pending } });
     }
+  }
+  const holder = f.horizon.holder;
+  if (holder && isHorizonHeld(f.horizon, ops)) {
+    alerts.push({
+      key: "horizon",
+      kind: "horizonHeld",
+      params: { pid: holder.pid, application: holder.application, state: holder.state, minutes: Math.floor(holder.ageSeconds / 60), waiting: f.horizon.waiting },
+    });
   }
   for (const c of f.channels) {
     // keeps failing: many failures within the hour and not one message through

@@ -6,6 +6,7 @@ import { and, count, eq, gte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Database, type DatabaseHandle } from "../../../db/client.ts";
 import { auditLog, messageChannels } from "../../../db/schema/index.ts";
+import { widenedXid } from "../events/event-bus.server.ts";
 import { JOB_SCHEMA } from "../jobs/job-queue.server.ts";
 import { readSetting } from "../settings/app-settings.server.ts";
 import type { OperationsConfig } from "../config/config.server.ts";
@@ -58,10 +59,23 @@ export interface DatabaseFigure {
   poolMax: number;
 }
 
+/**
+ * What holds back event delivery (PostgreSQL): the event log is handed out only below the oldest
+ * transaction of this database still open that writes (see the event bus's horizon), so one left
+ * open ("idle in transaction", a long import, a console session) stops every handler.
+ */
+export interface HorizonFigure {
+  /** The oldest open writing transaction of this database; null when none (or on PGlite). */
+  holder: { pid: number; application: string; state: string; ageSeconds: number } | null;
+  /** Committed events that wait behind it: no handler gets them before it ends. */
+  waiting: number;
+}
+
 export interface OperationsFigures {
   at: Date;
   queues: QueueFigure[];
   handlers: HandlerFigure[];
+  horizon: HorizonFigure;
   channels: ChannelFigure[];
   signInFailures24h: number;
   database: DatabaseFigure;
@@ -124,6 +138,28 @@ export async function eventLag(db: Database, handlers: { id: string; event: stri
     const figure = bySubscriberEvent.get(`${subscriber}|${h.event}`) ?? bySubscriberEvent.get(`${h.id}|${h.event}`) ?? { pending: 0, lagSeconds: 0 };
     return { handler: h.id, event: h.event, ...figure };
   });
+}
+
+// the holder's age on the database's own clock: it is a fact about the server, not about the scrape
+export async function horizonFigure(handle: DatabaseHandle): Promise<HorizonFigure> {
+  if (handle.kind === "pglite") return { holder: null, waiting: 0 };
+  const [row] = await handle.rows<{ pid: number; application: string; state: string | null; age: string; waiting: string }>(sql`
+    with snap as (select (pg_snapshot_xmax(pg_current_snapshot())::text)::bigint as xmax),
+    oldest as (
+      select a.pid, coalesce(nullif(a.application_name, ''), a.usename) as application, a.state, a.xact_start,
+        ${widenedXid(sql`(a.backend_xid::text)::bigint`, sql`snap.xmax`)} as xid
+      from pg_stat_activity a, snap
+      where a.datname = current_database() and a.pid <> pg_backend_pid() and a.backend_xid is not null
+      order by xid limit 1
+    )
+    select pid, application, state, extract(epoch from clock_timestamp() - xact_start) as age,
+      (select count(*) from domain_events e where e.tx_id > oldest.xid) as waiting
+    from oldest`);
+  if (!row) return { holder: null, waiting: 0 };
+  return {
+    holder: { pid: Number(row.pid), application: row.application ?? "", state: row.state ?? "", ageSeconds: Math.max(0, Math.round(num(row.age))) },
+    waiting: num(row.waiting),
+  };
 }
 
 export async function channelFigures(db: Database, now: Date): Promise<ChannelFigure[]> {
@@ -208,9 +244,10 @@ export async function collectOperationsFigures(
   // one after another: on PGlite there is one connection anyway, on PostgreSQL this is a scrape
   const queues = await queueFigures(db, now);
   const handlers = await eventLag(db, input.handlers, now);
+  const horizon = await horizonFigure(handle);
   const channels = await channelFigures(db, now);
   const signIns = await signInFailures(db, now);
   const database = await databaseFigures(handle);
   const backup = await backupFigure(db, input.operations, now);
-  return { at: now, queues, handlers, channels, signInFailures24h: signIns, database, backup };
+  return { at: now, queues, handlers, horizon, channels, signInFailures24h: signIns, database, backup };
 }

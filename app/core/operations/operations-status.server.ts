@@ -1,7 +1,7 @@
 // The status page's data (/staff/settings/status): the operations figures with the alerts now
 // firing, shaped for the page. Admins only (the route checks core.settings.manage).
 import type { AppRuntime } from "../runtime/runtime.server.ts";
-import { activeAlerts } from "./operations-alerts.server.ts";
+import { activeAlerts, isHorizonHeld } from "./operations-alerts.server.ts";
 import { collectOperationsFigures } from "./operations-figures.server.ts";
 
 export async function loadOperationsStatus(runtime: Pick<AppRuntime, "database" | "registry" | "config">, now = new Date()) {
@@ -22,6 +22,11 @@ export async function loadOperationsStatus(runtime: Pick<AppRuntime, "database" 
       behind: h.lagSeconds >= ops.alertEventLagMinutes * 60,
       alertSince: since(`handler:${h.handler}`),
     })),
+    horizon: {
+      ...figures.horizon,
+      held: isHorizonHeld(figures.horizon, ops),
+      alertSince: since("horizon"),
+    },
     channels: figures.channels.map((c) => ({
       ...c,
       failing: c.failedLastHour >= ops.alertChannelFailures && c.sentLastHour === 0,

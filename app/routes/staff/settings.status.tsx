@@ -26,6 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     alertCount: status.alertCount,
     queues: status.queues.map((q) => ({ ...q, waiting: number(q.waiting), active: number(q.active), failed24h: number(q.failed24h), alertSince: when(q.alertSince) })),
     handlers: status.handlers.map((h) => ({ ...h, pending: number(h.pending), alertSince: when(h.alertSince) })),
+    horizon: status.horizon.holder && status.horizon.waiting > 0 ? { ...status.horizon.holder, held: status.horizon.held, waiting: number(status.horizon.waiting), alertSince: when(status.horizon.alertSince) } : null,
     channels: status.channels.map((c) => ({
       ...c,
       sent: number(c.sent),
@@ -67,7 +68,7 @@ function State({ bad, label, since }: { bad: boolean; label: string; since: stri
 }
 
 export default function OperationsStatus() {
-  const { tabs, updated, alertCount, queues, handlers, channels, signInFailures24h, database, backup } = useLoaderData<typeof loader>();
+  const { tabs, updated, alertCount, queues, handlers, horizon, channels, signInFailures24h, database, backup } = useLoaderData<typeof loader>();
   const { t } = useTranslation("operations");
   const duration = useDuration();
   return (
@@ -145,6 +146,17 @@ export default function OperationsStatus() {
             </tbody>
           </table>
         )}
+        {horizon ? (
+          <div className={`alert ${horizon.held ? "warn" : "info"}`} role="status">
+            <p>
+              {horizon.held
+                ? t("status.horizon.held", { duration: duration(horizon.ageSeconds), pid: horizon.pid, application: horizon.application, state: horizon.state, waiting: horizon.waiting })
+                : t("status.horizon.open", { duration: duration(horizon.ageSeconds), pid: horizon.pid, application: horizon.application, waiting: horizon.waiting })}
+              {horizon.alertSince ? <span className="muted"> {t("status.since", { time: horizon.alertSince })}</span> : null}
+            </p>
+            {horizon.held ? <p>{t("status.horizon.advice", { pid: horizon.pid })}</p> : null}
+          </div>
+        ) : null}
       </section>
 
       <section className="stack">
