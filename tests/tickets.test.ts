@@ -14,6 +14,7 @@ import * as portalTickets from "../app/routes/portal/tickets.tsx";
 import * as staffTicket from "../app/routes/staff/ticket.tsx";
 import * as staffTicketNew from "../app/routes/staff/ticket-new.tsx";
 import * as staffTickets from "../app/routes/staff/tickets.tsx";
+import * as ticketSettings from "../app/routes/staff/settings.tickets.tsx";
 import { rowsOf } from "../db/client.ts";
 import { auditLog, branches, interactions, messages, surveys, ticketMessages, tickets, users } from "../db/schema/index.ts";
 import {
@@ -108,6 +109,8 @@ describe("a customer's tickets in the portal", () => {
     // normal priority: 24 hours by default
     const hours = (ticket.slaDueAt.getTime() - ticket.createdAt.getTime()) / 3600_000;
     expect(hours).toBe(24);
+    // and the first staff reply is due within 4 hours (normal, by default)
+    expect((ticket.firstResponseDueAt!.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(4);
     expect(ticket.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
     const timeline = await runtime.db.select().from(interactions).where(and(eq(interactions.sourceType, "ticket"), eq(interactions.sourceId, id)));
     expect(timeline).toHaveLength(1);
@@ -124,6 +127,22 @@ describe("a customer's tickets in the portal", () => {
       expect((ticket.slaDueAt.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(2);
     } finally {
       await writeSetting(runtime.db, { kind: "system" }, "tickets.sla", {});
+    }
+  });
+
+  it("takes first-response hours from the ticket settings page", async () => {
+    const admin = await createStaff(runtime, { roles: ["admin"] });
+    const form = { urgent: "4", high: "8", normal: "24", low: "72", firstResponseUrgent: "1", firstResponseHigh: "2", firstResponseNormal: "3", firstResponseLow: "24", autoCloseDays: "7" };
+    const saved = await callRoute(runtime, ticketSettings.action, { path: "/staff/settings/tickets", cookie: admin.cookie, form });
+    expect(location(saved)).toBe("/staff/settings/tickets?notice=saved");
+    try {
+      const ticket = await ticketRow(await openAsCustomer(customerA, "Balasan lambat"));
+      expect((ticket.firstResponseDueAt!.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(3);
+      expect((ticket.slaDueAt.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(24);
+    } finally {
+      await writeSetting(runtime.db, { kind: "system" }, "tickets.firstResponse", {});
+      await writeSetting(runtime.db, { kind: "system" }, "tickets.sla", {});
+      await writeSetting(runtime.db, { kind: "system" }, "tickets.autoClose", {});
     }
   });
 
@@ -308,6 +327,8 @@ describe("tickets opened by staff", () => {
     const ticket = await ticketRow(id);
     expect(ticket).toMatchObject({ contactId: contact.id, channel: "walk_in", priority: "urgent", assigneeId: colleague.id, openedByUserId: agent.id });
     expect(ticket.firstResponseAt).not.toBeNull();
+    // nobody waits for a first reply: no deadline for it, so the first-response KPI leaves it out
+    expect(ticket.firstResponseDueAt).toBeNull();
     expect((ticket.slaDueAt.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(4);
     const [mail] = await emailsTo(colleague.email);
     expect(mail.template).toBe("tickets.assigned");
@@ -320,6 +341,13 @@ describe("tickets opened by staff", () => {
     const ticket = await ticketRow(id);
     expect(ticket.priority).toBe("high");
     expect((ticket.slaDueAt.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(8);
+    expect((ticket.firstResponseDueAt!.getTime() - ticket.createdAt.getTime()) / 3600_000).toBe(2);
+    // once answered, the first-response deadline is settled; the resolution target still moves
+    expect((await staffAct(agent.cookie, id, { intent: "reply", body: "Kami cek dulu." })).status).toBe(200);
+    expect((await staffAct(agent.cookie, id, { intent: "classify", category: "complaint", priority: "urgent" })).status).toBe(200);
+    const answered = await ticketRow(id);
+    expect((answered.slaDueAt.getTime() - answered.createdAt.getTime()) / 3600_000).toBe(4);
+    expect(answered.firstResponseDueAt).toEqual(ticket.firstResponseDueAt);
   });
 
   it("refuses an unknown contact and an unknown assignee", async () => {

@@ -32,6 +32,11 @@ export const tickets = pgTable(
     branchId: uuid("branch_id").references(() => branches.id),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
     slaDueAt: timestamp("sla_due_at", { withTimezone: true }).notNull(),
+    /**
+     * When the first staff reply is due: set only on tickets that wait for one (opened by a patient,
+     * shopper or partner); a ticket staff open while serving the person has its response at opening.
+     */
+    firstResponseDueAt: timestamp("first_response_due_at", { withTimezone: true }),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     escalatedAt: timestamp("escalated_at", { withTimezone: true }),
     escalatedToId: uuid("escalated_to_id").references(() => users.id, { onDelete: "set null" }),

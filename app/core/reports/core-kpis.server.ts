@@ -139,6 +139,37 @@ const ticketsWithinSla: KpiDefinition = {
   records: ticketRecords((q) => sql`${resolvedAt} is not null and ${resolvedAt} > t.sla_due_at and ${inRangeSql(resolvedAt, sql`t.branch_id`, q)}`, "coalesce(t.resolved_at, t.closed_at)"),
 };
 
+/**
+ * First response within SLA: of the tickets whose first reply was settled in the period, the share
+ * answered by its first-response deadline. Only tickets that wait for a reply have that deadline
+ * (opened by a patient, shopper or partner). A ticket is settled, and counts on that local day, when
+ * staff first reply in time, or else when its deadline passes: answered late or not answered at all,
+ * it is a miss on the day of the deadline and stays one. Tickets not yet answered and not yet due
+ * do not count. Live SQL, no rollup: a deadline passing settles a ticket without any write to it.
+ */
+const firstResponseSettledAt = sql.raw(`least(t.first_response_at, t.first_response_due_at)`);
+const firstResponseSettled = (q: KpiQuery) =>
+  sql`t.first_response_due_at is not null and ${firstResponseSettledAt} <= ${q.now.toISOString()}::timestamptz and ${inRangeSql(firstResponseSettledAt, sql`t.branch_id`, q)}`;
+const firstResponseInTime = sql.raw(`t.first_response_at <= t.first_response_due_at`);
+const ticketsFirstResponseWithinSla: KpiDefinition = {
+  id: "tickets.firstResponseWithinSla",
+  ...strings("tickets.firstResponseWithinSla", true),
+  unit: "percent",
+  permission: "core.report.read",
+  dimensions: ["branch", "channel"],
+  better: "up",
+  compute: (q, { db }) =>
+    aggregate(db, q, {
+      from: sql`tickets t`,
+      where: firstResponseSettled(q),
+      numerator: sql`count(*) filter (where ${firstResponseInTime})`,
+      denominator: sql`count(*)`,
+      dimensions: ticketDimensions,
+    }),
+  // the misses, as the resolution KPI lists its late tickets: each at the deadline it missed
+  records: ticketRecords((q) => sql`${firstResponseSettled(q)} and not coalesce(${firstResponseInTime}, false)`, "t.first_response_due_at"),
+};
+
 // Open tickets now, by how long they have been open (the range does not apply: a backlog is today's).
 const ageBucket = sql`case when t.created_at > now_at - interval '1 day' then '0-1'
   when t.created_at > now_at - interval '3 days' then '1-3'
@@ -308,6 +339,7 @@ export const coreKpis: KpiDefinition[] = [
   ticketsOpened,
   ticketsClosed,
   ticketsWithinSla,
+  ticketsFirstResponseWithinSla,
   ticketBacklog,
   satisfaction,
   surveyResponseRate,

@@ -32,7 +32,7 @@ export const dashboards: Record<DashboardId, DashboardDefinition> = {
   csLead: {
     id: "csLead",
     defaultPreset: "7d",
-    kpis: ["core.tickets.opened", "core.tickets.closed", "core.tickets.withinSla", "core.tickets.backlog", "core.surveys.satisfaction", "core.surveys.responseRate", "core.tasks.overdue", "core.messages.failed"],
+    kpis: ["core.tickets.opened", "core.tickets.closed", "core.tickets.firstResponseWithinSla", "core.tickets.withinSla", "core.tickets.backlog", "core.surveys.satisfaction", "core.surveys.responseRate", "core.tasks.overdue", "core.messages.failed"],
     charts: ["core.tickets.opened", "core.tickets.withinSla", "core.surveys.satisfaction"],
   },
   marketing: {

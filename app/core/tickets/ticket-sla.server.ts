@@ -22,6 +22,22 @@ export function readTicketSla(db: Database): Promise<TicketSla> {
   return readSetting(db, ticketSlaSettingKey, ticketSlaSchema);
 }
 
+/** Setting key of the first-response targets, in hours per priority. */
+export const ticketFirstResponseSettingKey = "tickets.firstResponse";
+
+/** Hours from opening until the first staff reply is due, per priority; admins may change them. */
+export const ticketFirstResponseSchema = z.object({
+  urgent: hours(1),
+  high: hours(2),
+  normal: hours(4),
+  low: hours(24),
+});
+export type TicketFirstResponse = z.infer<typeof ticketFirstResponseSchema>;
+
+export function readTicketFirstResponse(db: Database): Promise<TicketFirstResponse> {
+  return readSetting(db, ticketFirstResponseSettingKey, ticketFirstResponseSchema);
+}
+
 /** Setting key of how long a resolved ticket waits for the requester before it closes by itself. */
 export const ticketAutoCloseSettingKey = "tickets.autoClose";
 
@@ -38,10 +54,16 @@ export function slaDueAt(openedAt: Date, priority: TicketPriority, sla: TicketSl
   return new Date(openedAt.getTime() + sla[priority] * 3600_000);
 }
 
-/** Saves the SLA targets and the auto-close delay together; new tickets get the new targets. */
-export async function saveTicketPolicy(db: Database, actor: Actor, input: { sla: TicketSla; autoClose: TicketAutoClose }) {
+/** When the first reply to a ticket opened at `openedAt` is due. */
+export function firstResponseDueAt(openedAt: Date, priority: TicketPriority, targets: TicketFirstResponse) {
+  return new Date(openedAt.getTime() + targets[priority] * 3600_000);
+}
+
+/** Saves the SLA and first-response targets and the auto-close delay together; new tickets get the new targets. */
+export async function saveTicketPolicy(db: Database, actor: Actor, input: { sla: TicketSla; firstResponse: TicketFirstResponse; autoClose: TicketAutoClose }) {
   await db.transaction(async (tx) => {
     await writeSetting(tx, actor, ticketSlaSettingKey, ticketSlaSchema.parse(input.sla));
+    await writeSetting(tx, actor, ticketFirstResponseSettingKey, ticketFirstResponseSchema.parse(input.firstResponse));
     await writeSetting(tx, actor, ticketAutoCloseSettingKey, ticketAutoCloseSchema.parse(input.autoClose));
   });
 }

@@ -22,7 +22,7 @@ import {
   type TicketStatus,
 } from "./ticket-forms.ts";
 import { notifyRequester, notifyStaff } from "./ticket-notifications.server.ts";
-import { readTicketSla, slaDueAt } from "./ticket-sla.server.ts";
+import { firstResponseDueAt, readTicketFirstResponse, readTicketSla, slaDueAt } from "./ticket-sla.server.ts";
 import { isUuid } from "../validation/ids.ts";
 import { cursorPart, decodeCursor, encodeCursor } from "../validation/cursor.server.ts";
 import { z } from "../validation/validation.ts";
@@ -85,6 +85,7 @@ interface NewTicket {
 
 async function insertTicket(tx: Database, actor: TicketViewer, input: NewTicket) {
   const sla = await readTicketSla(tx);
+  const firstResponse = await readTicketFirstResponse(tx);
   const now = new Date();
   const [ticket] = await tx
     .insert(tickets)
@@ -99,6 +100,8 @@ async function insertTicket(tx: Database, actor: TicketViewer, input: NewTicket)
       branchId: input.branchId,
       assigneeId: input.assigneeId,
       slaDueAt: slaDueAt(now, input.priority, sla),
+      // only a requester who waits for our first reply gets a deadline for it
+      firstResponseDueAt: input.firstResponseAt ? null : firstResponseDueAt(now, input.priority, firstResponse),
       firstResponseAt: input.firstResponseAt,
       createdAt: now,
       updatedAt: now,
@@ -622,7 +625,7 @@ export async function assignTicket(runtime: TicketRuntime, actor: StaffActor, ti
   });
 }
 
-/** Changes category and priority; a new priority moves the SLA target (counted from opening). */
+/** Changes category and priority; a new priority moves the SLA target and an awaited first reply's deadline (counted from opening). */
 export async function classifyTicket(
   db: Database,
   actor: StaffActor,
@@ -634,9 +637,12 @@ export async function classifyTicket(
     if (!ticket) return { ok: false as const, error: "notFound" as const };
     if (ticket.category === input.category && ticket.priority === input.priority) return { ok: true as const };
     const sla = await readTicketSla(tx);
+    const firstResponse = await readTicketFirstResponse(tx);
+    // the first-response deadline moves with the priority until the reply is given; then it is settled
+    const firstResponseDue = ticket.firstResponseDueAt && !ticket.firstResponseAt ? { firstResponseDueAt: firstResponseDueAt(ticket.createdAt, input.priority, firstResponse) } : {};
     await tx
       .update(tickets)
-      .set({ ...input, slaDueAt: slaDueAt(ticket.createdAt, input.priority, sla), updatedAt: new Date() })
+      .set({ ...input, slaDueAt: slaDueAt(ticket.createdAt, input.priority, sla), ...firstResponseDue, updatedAt: new Date() })
       .where(eq(tickets.id, ticket.id));
     await audit(tx, actor, {
       action: "ticket.classified",

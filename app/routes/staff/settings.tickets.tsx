@@ -7,7 +7,7 @@ import { requireStaff } from "../../core/auth/guards.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { countStaleResolvedTickets } from "../../core/tickets/ticket-auto-close.server.ts";
 import { ticketPriorities } from "../../core/tickets/ticket-forms.ts";
-import { readTicketAutoClose, readTicketSla, saveTicketPolicy } from "../../core/tickets/ticket-sla.server.ts";
+import { readTicketAutoClose, readTicketFirstResponse, readTicketSla, saveTicketPolicy } from "../../core/tickets/ticket-sla.server.ts";
 import { z } from "../../core/validation/validation.ts";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -21,24 +21,34 @@ const PERMISSION = "core.settings.manage";
 
 // whole hours up to 90 days: what a service desk plans in
 const hours = () => z.number().int().min(1).max(24 * 90);
+// the first-response targets sit beside the resolution targets as flat fields, one per priority
+const firstResponseField = { urgent: "firstResponseUrgent", high: "firstResponseHigh", normal: "firstResponseNormal", low: "firstResponseLow" } as const;
 const policySchema = z.object({
   urgent: hours(),
   high: hours(),
   normal: hours(),
   low: hours(),
+  firstResponseUrgent: hours(),
+  firstResponseHigh: hours(),
+  firstResponseNormal: hours(),
+  firstResponseLow: hours(),
   autoCloseDays: z.number().int().min(0).max(90),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, PERMISSION);
   const { db } = context.runtime;
-  const [sla, autoClose] = await Promise.all([readTicketSla(db), readTicketAutoClose(db)]);
+  const [sla, firstResponse, autoClose] = await Promise.all([readTicketSla(db), readTicketFirstResponse(db), readTicketAutoClose(db)]);
   const t = fixedT(context.language, "staff");
   return {
     title: `${t("settings.tickets.title")} · Nusa CRM`,
     tabs: settingsTabPermissions(actor.permissions),
     saved: new URL(request.url).searchParams.get("notice") === "saved",
-    policy: { ...sla, autoCloseDays: autoClose.afterDays },
+    policy: {
+      ...sla,
+      ...Object.fromEntries(ticketPriorities.map((priority) => [firstResponseField[priority], firstResponse[priority]])),
+      autoCloseDays: autoClose.afterDays,
+    },
     waitingToClose: await countStaleResolvedTickets(db, autoClose.afterDays),
   };
 }
@@ -47,8 +57,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, PERMISSION);
   const submission = parseWithZod(await request.formData(), { schema: policySchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  const { autoCloseDays, ...sla } = submission.value;
-  await saveTicketPolicy(context.runtime.db, actor, { sla, autoClose: { afterDays: autoCloseDays } });
+  const { autoCloseDays, firstResponseUrgent, firstResponseHigh, firstResponseNormal, firstResponseLow, ...sla } = submission.value;
+  const firstResponse = { urgent: firstResponseUrgent, high: firstResponseHigh, normal: firstResponseNormal, low: firstResponseLow };
+  await saveTicketPolicy(context.runtime.db, actor, { sla, firstResponse, autoClose: { afterDays: autoCloseDays } });
   return redirect("/staff/settings/tickets?notice=saved");
 }
 
@@ -88,6 +99,21 @@ export default function TicketSettings() {
                   field={fields[priority]}
                   type="number"
                   label={t("settings.tickets.sla.hours", { priority: t(`tickets.priorities.${priority}`) })}
+                  inputProps={{ inputMode: "numeric", min: 1, max: 24 * 90, step: 1 }}
+                />
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t("settings.tickets.firstResponse.legend")}</legend>
+            <p className="muted">{t("settings.tickets.firstResponse.intro")}</p>
+            <div className="grid two">
+              {ticketPriorities.map((priority) => (
+                <TextField
+                  key={priority}
+                  field={fields[firstResponseField[priority]]}
+                  type="number"
+                  label={t("settings.tickets.firstResponse.hours", { priority: t(`tickets.priorities.${priority}`) })}
                   inputProps={{ inputMode: "numeric", min: 1, max: 24 * 90, step: 1 }}
                 />
               ))}
