@@ -1,22 +1,22 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { hashPassword } from "../../app/core/auth/password.server.ts";
 import type { AppRuntime } from "../../app/core/runtime/runtime.server.ts";
 import { hashSecret } from "../../app/core/api-tokens/api-tokens.server.ts";
 import { currentNoticeVersion } from "../../app/core/privacy/purposes.ts";
-import { apiTokens, appSettings, branches, consentRecords, consents, contactIdentifiers, contacts, partnerOrganisations, segments, userRoles, users } from "../schema/index.ts";
+import { apiTokens, appSettings, branches, consentRecords, consents, contactIdentifiers, contacts, partnerOrganisations, roles, segments, userRoles, users } from "../schema/index.ts";
 
 export const demoPassword = "nusa-demo-2026";
 /** The read-only FHIR API token README.md lists (scope system/*.read). */
 export const demoFhirToken = "nusa_fhir_demo_R4q7Vx2Lm9Tk5Wp3";
 
-/** The demo accounts README.md lists. */
+/** The demo accounts README.md lists; staff hold only the roles their job needs (the doctor's and cashier's come from their plugins). */
 export const demoAccounts = {
   admin: { kind: "staff", email: "admin@nusa-crm.id", name: "Sari Wulandari", roles: ["admin"] },
   manager: { kind: "staff", email: "manajer@nusa-crm.id", name: "Bambang Setiawan", roles: ["manager"] },
   agent: { kind: "staff", email: "cs@nusa-crm.id", name: "Rina Marlina", roles: ["agent"] },
   marketing: { kind: "staff", email: "marketing@nusa-crm.id", name: "Yusuf Hidayat", roles: ["marketing"] },
-  doctor: { kind: "staff", email: "dokter@nusa-crm.id", name: "dr. Andi Pratama, Sp.PD", roles: ["agent"] },
-  cashier: { kind: "staff", email: "kasir@nusa-crm.id", name: "Dewi Lestari", roles: ["agent"] },
+  doctor: { kind: "staff", email: "dokter@nusa-crm.id", name: "dr. Andi Pratama, Sp.PD", roles: ["doctor"] },
+  cashier: { kind: "staff", email: "kasir@nusa-crm.id", name: "Dewi Lestari", roles: ["cashier"] },
   patient: { kind: "customer", email: "pasien@contoh.id", name: "Budi Santoso" },
   shopper: { kind: "customer", email: "pelanggan@contoh.id", name: "Ani Yulianti" },
   clinic: { kind: "partner", email: "klinik@contoh.id", name: "Hendra Gunawan", org: "KLN-SEHAT" },
@@ -74,7 +74,35 @@ function nik(rand: () => number, birth: Date, female: boolean) {
   return `3171${district}${dd}${mm}${yy}${serial}`;
 }
 
-/** Adds the demo data set once; later starts find it and change nothing. */
+/**
+ * Roles the demo doctor and cashier held before they got their own (`agent`), or none when their
+ * plugin was not installed at the first start; such a database is upgraded once.
+ */
+const formerDemoRoles: Partial<Record<keyof typeof demoAccounts, string[][]>> = { doctor: [["agent"], []], cashier: [["agent"], []] };
+
+/**
+ * Gives the demo doctor and cashier their job's role in a demo database seeded when they held
+ * `agent` (or nothing). Only when they still hold exactly that and their role exists (its plugin is installed), so
+ * an admin's own choice for them stands and a second start changes nothing.
+ */
+async function upgradeDemoRoles(db: AppRuntime["db"]) {
+  for (const [name, former] of Object.entries(formerDemoRoles)) {
+    const account = demoAccounts[name as keyof typeof demoAccounts];
+    if (!("roles" in account) || !former) continue;
+    await db.transaction(async (tx) => {
+      const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.kind, "staff"), eq(users.email, account.email))).for("update");
+      if (!user) return;
+      const held = (await tx.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, user.id))).map((r) => r.roleId).sort();
+      if (!former.some((roleIds) => roleIds.join() === held.join())) return;
+      const existing = await tx.select({ id: roles.id }).from(roles).where(inArray(roles.id, [...account.roles]));
+      if (existing.length !== account.roles.length) return;
+      await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
+      await tx.insert(userRoles).values(account.roles.map((roleId) => ({ userId: user.id, roleId })));
+    });
+  }
+}
+
+/** Adds the demo data set once; later starts find it and change nothing (but upgrade the demo roles, see upgradeDemoRoles). */
 export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" | "logger">): Promise<boolean> {
   const { db } = runtime;
   const [marker] = await db.select({ id: users.id }).from(users).where(and(eq(users.kind, "staff"), eq(users.email, demoAccounts.admin.email)));
@@ -172,10 +200,16 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
             partnerOrgId: account.kind === "partner" ? partnerId(account.org) : null,
           })
           .returning({ id: users.id });
-        if ("roles" in account) await tx.insert(userRoles).values(account.roles.map((roleId) => ({ userId: user.id, roleId })));
+        if ("roles" in account) {
+          // a plugin's role (doctor, cashier) exists only while that plugin is installed
+          const existing = (await tx.select({ id: roles.id }).from(roles).where(inArray(roles.id, [...account.roles]))).map((r) => r.id);
+          if (existing.length) await tx.insert(userRoles).values(existing.map((roleId) => ({ userId: user.id, roleId })));
+        }
       }
     });
     seeded = true;
+  } else {
+    await upgradeDemoRoles(db);
   }
   // outside the one-time block, so a demo database from before the FHIR API gets its token too
   await db

@@ -9,6 +9,11 @@ export default definePlugin({
   name: "meta.name",
   description: "meta.description",
   roles: ["doctor", "frontdesk"],
+  // what each job needs from the core: the doctor reads his patients' contacts, the front desk registers them
+  coreGrants: {
+    doctor: ["core.dashboard.read", "core.contact.read", "core.patient.read"],
+    frontdesk: ["core.dashboard.read", "core.contact.read", "core.patient.read", "core.contact.manage", "core.interaction.log", "core.task.manage"],
+  },
   permissions: {
     "hospital-appointments.appointment.read": { roles: ["frontdesk", "doctor", "manager", "agent"], sensitive: true },
     "hospital-appointments.appointment.manage": { roles: ["frontdesk", "manager", "agent"] },

@@ -8,6 +8,11 @@ export default definePlugin({
   description: "meta.description",
   // also introduced by hospital-appointments; declared here too so referrals runs without it
   roles: ["doctor", "frontdesk"],
+  // what each job needs from the core: the doctor reads his patients' contacts, the front desk registers them
+  coreGrants: {
+    doctor: ["core.dashboard.read", "core.contact.read", "core.patient.read"],
+    frontdesk: ["core.dashboard.read", "core.contact.read", "core.patient.read", "core.contact.manage", "core.interaction.log", "core.task.manage"],
+  },
   permissions: {
     "hospital-referrals.referral.read": { roles: ["doctor", "frontdesk", "manager", "agent"], sensitive: true },
     "hospital-referrals.referral.manage": { roles: ["doctor", "frontdesk", "manager"] },

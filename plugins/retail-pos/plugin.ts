@@ -8,6 +8,8 @@ export default definePlugin({
   name: "meta.name",
   description: "meta.description",
   roles: ["cashier"],
+  // the cashier's home page and member look-up; patients stay hidden (no core.patient.read)
+  coreGrants: { cashier: ["core.dashboard.read", "core.contact.read"] },
   permissions: {
     "retail-pos.sale.read": { roles: ["manager", "agent", "marketing", "cashier"] },
     "retail-pos.report.read": { roles: ["manager", "marketing"] },

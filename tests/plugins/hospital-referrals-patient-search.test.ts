@@ -1,7 +1,8 @@
 // Finding the patient on the outgoing-referral form: the core search through the plugin API, ten
 // matches at most, what was typed kept, only for staff who may write referrals.
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contactIdentifiers } from "../../db/schema/index.ts";
+import { contactIdentifiers, rolePermissions } from "../../db/schema/index.ts";
 import { callRoute, createContact, createStaff, createPartnerOrg, createTestApp, unwrap } from "../support/test-app.ts";
 import hospitalReferrals from "../../plugins/hospital-referrals/index.ts";
 import * as staffReferrals from "../../plugins/hospital-referrals/routes/staff.referrals.tsx";
@@ -32,15 +33,23 @@ describe("patient search on the outgoing referral form", () => {
     ]);
     const byName = await load(doctor.cookie, `q=${encodeURIComponent("wulandari kusumaningrom")}`);
     expect(byName.matches.map((m) => m.fullName)).toEqual(["Wulandari Kusumaningrum"]);
-    // enough to tell namesakes apart, never the whole NIK; a doctor without contact access sees the phone's tail only
+    // enough to tell namesakes apart, never the whole NIK; the doctor reads his patients' contacts, so the whole phone
     expect(byName.matches[0].identifiers.sort()).toEqual(["NIK ••••0003", "RM ••••1234"]);
-    expect(byName.matches[0].phone).toBe("••••7766");
+    expect(byName.matches[0].phone).toBe("+6281299887766");
     expect(byName.matches[0].birthDate).toBe("1988-04-12");
     expect((await load(doctor.cookie, "q=3174055204880003")).matches.map((m) => m.id)).toEqual([wanted.id]);
     expect((await load(doctor.cookie, "q=00451234")).matches.map((m) => m.id)).toEqual([wanted.id]);
     expect((await load(doctor.cookie, "q=081299887766")).matches.map((m) => m.id)).toEqual([wanted.id]);
     const manager = await createStaff(app.runtime, { roles: ["manager"] });
     expect((await load(manager.cookie, "q=081299887766")).matches[0].phone).toBe("+6281299887766");
+    // staff who write referrals without contact access (an admin took it from their role) see the phone's tail only
+    const contactRead = and(eq(rolePermissions.roleId, "doctor"), eq(rolePermissions.permissionId, "core.contact.read"));
+    await app.runtime.db.delete(rolePermissions).where(contactRead);
+    try {
+      expect((await load(doctor.cookie, "q=081299887766")).matches[0].phone).toBe("••••7766");
+    } finally {
+      await app.runtime.db.insert(rolePermissions).values({ roleId: "doctor", permissionId: "core.contact.read" });
+    }
   });
 
   it("returns ten matches at most and keeps what was typed in the form", async () => {

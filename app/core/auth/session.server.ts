@@ -146,8 +146,8 @@ export async function resolveRequestAuth(
   if (session.level !== "full") return { auth: null, pending: { user, session: info }, setCookie };
   let actor: RequestAuth["actor"];
   if (user.kind === "staff") {
-    const disabled = await runtime.registry.disabledPluginIds(runtime.db);
-    const permissions = await loadPermissions(runtime.db, user.id, disabled);
+    const scope = await runtime.registry.permissionScope(runtime.db);
+    const permissions = await loadPermissions(runtime.db, user.id, scope.disabledPlugins, scope.activePluginRoles);
     actor = { kind: "staff", userId: user.id, permissions, branchId: user.branchId };
   } else if (user.kind === "customer" && user.contactId) {
     actor = { kind: "customer", userId: user.id, contactId: user.contactId };

@@ -134,14 +134,17 @@ export type ContactListRow = {
 /**
  * One page of contacts matching a filter. Without `q` the newest come first; with `q` the most
  * relevant (exact phone, identifier or e-mail first, then names by trigram similarity).
+ * `options.visible` (contactsVisibleTo) leaves out contacts the actor may not see.
  */
 export async function searchContacts(
   db: Database,
   _actor: StaffActor | { kind: "system" },
   input: ContactFilter & { after?: string; limit?: number },
+  options: { visible?: SQL } = {},
 ): Promise<{ contacts: ContactListRow[]; next: string | null }> {
   const limit = Math.min(Math.max(input.limit ?? contactPageSize, 1), 1000);
   const conditions = filterConditions(input);
+  if (options.visible) conditions.push(options.visible);
   const cursor = decodeCursor(input.after, searchCursor);
   const search = input.q ? searchArms(input.q) : null;
 

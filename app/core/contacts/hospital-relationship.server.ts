@@ -3,7 +3,8 @@
 // contact table. Defined once here: the core's own evidence plus the enabled plugins' conditions.
 import { or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { contactIdentifiers } from "../../../db/schema/index.ts";
+import { rowsOf } from "../../../db/rows.ts";
+import { contactIdentifiers, contacts } from "../../../db/schema/index.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
 
 /** Identifiers only a hospital gives out: the BPJS Kesehatan card number and a medical record number (No. RM, "external"). */
@@ -27,4 +28,29 @@ export async function hospitalRelationship(runtime: { db: Database; registry: Pl
 export function hospitalRelationshipOf(registry: PluginRegistry, enabled: string[], contactId: SQL): SQL {
   const conditions = [coreCondition(contactId), ...registry.patientRelationships(enabled).map((condition) => condition(contactId))];
   return sql`(${or(...conditions)})`;
+}
+
+/** Staff holding it see contacts who are patients here; others (a store cashier) see only the rest. */
+export const patientReadPermission = "core.patient.read";
+
+/**
+ * A condition on `contactId` (by default the contacts table's id) keeping the contacts `actor` may
+ * see, or undefined when they may see every contact: without core.patient.read, a contact who is a
+ * patient here is left out (that someone is a patient at all is health data).
+ */
+export async function contactsVisibleTo(
+  runtime: { db: Database; registry: PluginRegistry },
+  actor: { permissions: ReadonlySet<string> },
+  contactId: SQL = sql`${contacts.id}`,
+): Promise<SQL | undefined> {
+  if (actor.permissions.has(patientReadPermission)) return undefined;
+  return sql`not ${await hospitalRelationship(runtime, contactId)}`;
+}
+
+/** Whether `actor` may see this one contact (see contactsVisibleTo). */
+export async function contactVisibleTo(runtime: { db: Database; registry: PluginRegistry }, actor: { permissions: ReadonlySet<string> }, contactId: string) {
+  const visible = await contactsVisibleTo(runtime, actor, sql`${contactId}::uuid`);
+  if (!visible) return true;
+  const [row] = rowsOf<{ visible: boolean }>(await runtime.db.execute(sql`select ${visible} as visible`));
+  return Boolean(row?.visible);
 }

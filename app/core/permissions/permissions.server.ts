@@ -1,10 +1,15 @@
 import { and, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { permissions, rolePermissions, roles, userRoles } from "../../../db/schema/index.ts";
+import { appSettings, permissions, rolePermissions, roles, userRoles } from "../../../db/schema/index.ts";
 
 export const corePermissions = {
   "core.dashboard.read": ["admin", "manager", "agent", "marketing"],
   "core.contact.read": ["admin", "manager", "agent", "marketing"],
+  /**
+   * Contacts who are patients here (a hospital relationship, see contacts/hospital-relationship.server.ts).
+   * Without it, contact lists and pages leave them out: a store cashier looks up members, not patients.
+   */
+  "core.patient.read": ["admin", "manager", "agent", "marketing"],
   "core.contact.manage": ["admin", "manager", "agent"],
   "core.contact.export": ["admin", "manager", "marketing"],
   "core.contact.import": ["admin", "manager"],
@@ -51,6 +56,7 @@ export type CorePermission = keyof typeof corePermissions;
  */
 export const coreSensitivePermissions: CorePermission[] = [
   "core.contact.read",
+  "core.patient.read",
   "core.contact.export",
   "core.audit.read",
   // the privacy desk reads the people behind requests and breaches, and erases data
@@ -59,12 +65,24 @@ export const coreSensitivePermissions: CorePermission[] = [
 ];
 export const coreRoles = ["admin", "manager", "agent", "marketing"] as const;
 
-/** What a staff user may do now: their roles' grants, less permissions of disabled plugins. */
-export async function loadPermissions(db: Database, userId: string, disabledPlugins: string[]): Promise<Set<string>> {
+/**
+ * What a staff user may do now: their roles' grants, less permissions of disabled plugins. With
+ * `activePluginRoles` (PluginRegistry.activePluginRoles), a role a plugin introduced counts only while
+ * a plugin declaring it is enabled, so a disabled plugin's role grants nothing, core permissions included.
+ */
+export async function loadPermissions(
+  db: Database,
+  userId: string,
+  disabledPlugins: string[],
+  activePluginRoles?: readonly string[],
+): Promise<Set<string>> {
   const enabledPermission = or(
     isNull(permissions.pluginId),
     disabledPlugins.length ? notInArray(permissions.pluginId, disabledPlugins) : sql`true`,
   );
+  const activeRole = activePluginRoles
+    ? or(isNull(roles.pluginId), activePluginRoles.length ? inArray(roles.id, [...activePluginRoles]) : sql`false`)
+    : sql`true`;
   const rows = await db
     .selectDistinct({ id: permissions.id })
     .from(userRoles)
@@ -74,7 +92,7 @@ export async function loadPermissions(db: Database, userId: string, disabledPlug
       permissions,
       or(eq(roles.allPermissions, true), eq(permissions.id, rolePermissions.permissionId)),
     )
-    .where(and(eq(userRoles.userId, userId), enabledPermission));
+    .where(and(eq(userRoles.userId, userId), enabledPermission, activeRole));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -84,15 +102,22 @@ export interface PermissionDeclaration {
   defaultRoles: readonly string[];
 }
 
+export interface RoleDeclaration {
+  id: string;
+  pluginId: string | null;
+  /** Core permissions a plugin's role holds by default (PluginManifest.coreGrants). */
+  coreGrants?: readonly string[];
+}
+
+/** Which plugin roles' core grants were applied already, as "role:permission" (app_settings). */
+const appliedRoleGrantsKey = "permissions.appliedRoleGrants";
+
 /**
  * Makes sure roles and permissions exist. Default grants are applied only when a permission is
- * first seen, so an admin's later choices are never overwritten by a restart.
+ * first seen, and a plugin role's core grants when that pair is first declared, so an admin's later
+ * choices are never overwritten by a restart.
  */
-export async function syncPermissions(
-  db: Database,
-  declaredRoles: { id: string; pluginId: string | null }[],
-  declared: PermissionDeclaration[],
-) {
+export async function syncPermissions(db: Database, declaredRoles: RoleDeclaration[], declared: PermissionDeclaration[]) {
   await db.transaction(async (tx) => {
     await tx
       .insert(roles)
@@ -101,18 +126,38 @@ export async function syncPermissions(
         ...declaredRoles.filter((r) => r.id !== "admin").map((r) => ({ id: r.id, pluginId: r.pluginId })),
       ])
       .onConflictDoNothing();
-    if (!declared.length) return;
-    const created = await tx
-      .insert(permissions)
-      .values(declared.map((p) => ({ id: p.id, pluginId: p.pluginId })))
-      .onConflictDoNothing()
-      .returning({ id: permissions.id });
-    const createdIds = new Set(created.map((c) => c.id));
-    const grants = declared
-      .filter((p) => createdIds.has(p.id))
-      .flatMap((p) => p.defaultRoles.filter((r) => r !== "admin").map((roleId) => ({ roleId, permissionId: p.id })));
-    if (grants.length) await tx.insert(rolePermissions).values(grants).onConflictDoNothing();
+    if (declared.length) await applyPermissionDefaults(tx, declared);
+    await applyRoleCoreGrants(tx, declaredRoles);
   });
+}
+
+async function applyPermissionDefaults(tx: Database, declared: PermissionDeclaration[]) {
+  const created = await tx
+    .insert(permissions)
+    .values(declared.map((p) => ({ id: p.id, pluginId: p.pluginId })))
+    .onConflictDoNothing()
+    .returning({ id: permissions.id });
+  const createdIds = new Set(created.map((c) => c.id));
+  const grants = declared
+    .filter((p) => createdIds.has(p.id))
+    .flatMap((p) => p.defaultRoles.filter((r) => r !== "admin").map((roleId) => ({ roleId, permissionId: p.id })));
+  if (grants.length) await tx.insert(rolePermissions).values(grants).onConflictDoNothing();
+}
+
+async function applyRoleCoreGrants(tx: Database, declaredRoles: RoleDeclaration[]) {
+  const declared = new Set(declaredRoles.flatMap((r) => (r.coreGrants ?? []).map((permissionId) => `${r.id}:${permissionId}`)));
+  if (!declared.size) return;
+  const [record] = await tx.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, appliedRoleGrantsKey)).for("update");
+  const applied = new Set(Array.isArray(record?.value.applied) ? (record.value.applied as string[]) : []);
+  const fresh = [...declared].filter((pair) => !applied.has(pair));
+  if (!fresh.length) return;
+  const grants = fresh.map((pair) => {
+    const at = pair.indexOf(":");
+    return { roleId: pair.slice(0, at), permissionId: pair.slice(at + 1) };
+  });
+  await tx.insert(rolePermissions).values(grants).onConflictDoNothing();
+  const value = { applied: [...applied, ...fresh].sort() };
+  await tx.insert(appSettings).values({ key: appliedRoleGrantsKey, value }).onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt: new Date() } });
 }
 
 export async function rolesOfUser(db: Database, userId: string) {

@@ -3,6 +3,7 @@
 import type { SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { EventDefinition, EventInput, EventName, EventPayload } from "../events/event-definitions.ts";
+import type { CorePermission } from "../permissions/permissions.server.ts";
 import type { ProcessingPurpose } from "../privacy/purposes.ts";
 
 export const portals = ["staff", "portal", "partner", "api"] as const;
@@ -50,6 +51,12 @@ export interface PluginManifest {
   permissions: Record<string, { roles: string[]; sensitive?: boolean }>;
   /** Roles this plugin introduces; labelled by `roles.<role>` in its namespace. */
   roles?: string[];
+  /**
+   * Core permissions each of its `roles` holds by default (its own permissions grant roles through
+   * `permissions`), e.g. `{ cashier: ["core.dashboard.read"] }`. Applied once, like every default
+   * grant; a role grants nothing while every plugin declaring it is disabled.
+   */
+  coreGrants?: Partial<Record<string, readonly CorePermission[]>>;
   routes?: PluginRoute[];
   nav?: PluginNavEntry[];
   /** Settings an admin edits at /staff/settings/plugins/<id>; `defaults` are what applies until then. */

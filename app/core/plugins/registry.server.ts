@@ -89,6 +89,12 @@ export function validateManifests(installed: InstalledPlugin[]): string[] {
         }
       }
     }
+    for (const [role, grants] of Object.entries(m.coreGrants ?? {})) {
+      if (!m.roles?.includes(role)) problems.push(`${m.id}: coreGrants names role "${role}", which it does not introduce in roles`);
+      for (const permission of grants ?? []) {
+        if (!(permission in corePermissions)) problems.push(`${m.id}: coreGrants gives "${role}" unknown core permission "${permission}"`);
+      }
+    }
     for (const route of m.routes ?? []) {
       const key = `${route.portal}/${route.path.replace(/^\/|\/$/g, "")}`;
       const first = key.split("/").slice(0, 2).join("/");
@@ -261,9 +267,21 @@ export class PluginRegistry {
     ];
     const declaredRoles = [
       ...coreRoles.map((id) => ({ id, pluginId: null })),
-      ...this.plugins.flatMap((p) => (p.manifest.roles ?? []).map((id) => ({ id, pluginId: p.manifest.id }))),
+      ...this.plugins.flatMap((p) => (p.manifest.roles ?? []).map((id) => ({ id, pluginId: p.manifest.id, coreGrants: p.manifest.coreGrants?.[id] }))),
     ];
     await syncPermissions(db, declaredRoles, declarations);
+  }
+
+  /** What loadPermissions needs to know about plugins now: which are off, and which plugin roles count. */
+  async permissionScope(db: Database): Promise<{ disabledPlugins: string[]; activePluginRoles: string[] }> {
+    const enabled = await this.enabledPluginIds(db);
+    return { disabledPlugins: this.plugins.map((p) => p.manifest.id).filter((id) => !enabled.includes(id)), activePluginRoles: this.activePluginRoles(enabled) };
+  }
+
+  /** Roles introduced by plugins that count now: those some enabled plugin declares (core roles always count). */
+  activePluginRoles(enabled: readonly string[]): string[] {
+    const on = new Set(enabled);
+    return [...new Set(this.plugins.filter((p) => on.has(p.manifest.id)).flatMap((p) => p.manifest.roles ?? []))];
   }
 
   async enabledPluginIds(db: Database): Promise<string[]> {

@@ -85,7 +85,8 @@ async function staffActor(deps: Pick<ReportScheduleDeps, "db" | "registry">, use
   if (!userId) return null;
   const [user] = await deps.db.select({ id: users.id, kind: users.kind, active: users.active, branchId: users.branchId }).from(users).where(eq(users.id, userId));
   if (!user || user.kind !== "staff" || !user.active) return null;
-  const permissions = await loadPermissions(deps.db, user.id, await deps.registry.disabledPluginIds(deps.db));
+  const scope = await deps.registry.permissionScope(deps.db);
+  const permissions = await loadPermissions(deps.db, user.id, scope.disabledPlugins, scope.activePluginRoles);
   if (!permissions.has("core.report.read")) return null;
   return { kind: "staff", userId: user.id, permissions, branchId: user.branchId };
 }

@@ -6,8 +6,10 @@ import { useTranslation } from "react-i18next";
 import { forbidden, hasPermission, notFound, requireStaff } from "../../core/auth/guards.server.ts";
 import { consentPurposeValues, recordConsentSchema } from "../../core/consents/consent-forms.ts";
 import { loadContact360, loadContactPanels, recordConsentInPerson } from "../../core/contacts/contact-360.server.ts";
+import { contactVisibleTo } from "../../core/contacts/hospital-relationship.server.ts";
 import { listTimeline } from "../../core/contacts/timeline.server.ts";
 import { formatDate, formatDateTime, formatLocalDate } from "../../core/i18n/format.ts";
+import { isUuid } from "../../core/validation/ids.ts";
 import { zoneAbbreviation } from "../../core/time/local-time.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
@@ -34,7 +36,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.contact.read");
   const { runtime, language } = context;
   const url = new URL(request.url);
-  const found = await loadContact360(runtime.db, actor, params.contactId ?? "", { ip: context.clientIp });
+  // a patient is not found for staff who may not read patients (a store cashier)
+  const visible = isUuid(params.contactId ?? "") && (await contactVisibleTo(runtime, actor, params.contactId ?? ""));
+  const found = visible ? await loadContact360(runtime.db, actor, params.contactId ?? "", { ip: context.clientIp }) : null;
   if (!found) notFound();
   // a merged duplicate lives on in the record it was merged into
   if (found.kind === "merged") throw redirect(`/staff/contacts/${found.keptId}`);
@@ -80,6 +84,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.contact.read");
   const contactId = params.contactId ?? "";
+  if (!isUuid(contactId) || !(await contactVisibleTo(context.runtime, actor, contactId))) notFound();
   const formData = await request.formData();
   const intent = formData.get("intent");
   const db = context.runtime.db;

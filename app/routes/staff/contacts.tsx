@@ -5,6 +5,7 @@ import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
 import { contactFormOptions } from "../../core/contacts/contact-editing.server.ts";
 import { contactSearchSchema, contactStages } from "../../core/contacts/contact-forms.ts";
 import { searchContacts } from "../../core/contacts/contact-search.server.ts";
+import { contactsVisibleTo } from "../../core/contacts/hospital-relationship.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -16,7 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const input = contactSearchSchema.parse(Object.fromEntries(url.searchParams));
   const { db } = context.runtime;
-  const [result, options] = await Promise.all([searchContacts(db, actor, input), contactFormOptions(db)]);
+  const visible = await contactsVisibleTo(context.runtime, actor);
+  const [result, options] = await Promise.all([searchContacts(db, actor, input, { visible }), contactFormOptions(db)]);
   return {
     ...result,
     options,
