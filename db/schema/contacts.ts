@@ -33,9 +33,12 @@ export const contacts = pgTable(
   (t) => [
     index("contacts_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
     index("contacts_phone_idx").on(t.phone),
-    index("contacts_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
+    // A GIN index keeps new entries in a pending list that every search reads through, up to 4 MB
+    // by default: after an import that halved the speed of a name search at 100,000 contacts.
+    // 128 kB keeps bulk inserts batched (25,000 rows: 0.8 s against 0.6 s) and searches fast.
+    index("contacts_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`).with({ gin_pending_list_limit: 128 }),
     index("contacts_email_idx").on(sql`lower(${t.email})`),
-    index("contacts_name_trgm_idx").using("gin", sql`${t.fullName} gin_trgm_ops`),
+    index("contacts_name_trgm_idx").using("gin", sql`${t.fullName} gin_trgm_ops`).with({ gin_pending_list_limit: 128 }),
   ],
 );
 
