@@ -25,6 +25,8 @@ export { searchContacts, type ContactListRow } from "../core/contacts/contact-se
 export { findOrCreatePatientByIdentifiers, contactIdentifier, type PatientMatchInput, type PatientMatchResult } from "../core/contacts/patient-identifiers.server.ts";
 /** "This contact is a patient here" as SQL on a contact id (hospital identifier or an enabled plugin's patientRelationship): for health-data views. */
 export { hospitalRelationship } from "../core/contacts/hospital-relationship.server.ts";
+/** The contacts a staff member may see, as SQL on a contact id: without core.patient.read, patients are left out; undefined when every contact. */
+export { contactsVisibleTo } from "../core/contacts/hospital-relationship.server.ts";
 /** A plugin's saved settings (an empty object until an admin saves them); merge with your defaults. */
 export { pluginSettings } from "../core/plugins/plugin-settings.server.ts";
 /** Puts one touchpoint on a contact's timeline, linked to a plugin record by sourceType/sourceId (pass your transaction as db). */

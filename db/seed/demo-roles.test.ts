@@ -106,6 +106,19 @@ describe("the demo cashier", () => {
   });
 });
 
+describe("the loyalty page's member look-up", () => {
+  it("finds a member for the cashier, but no patient who is not a member (the NIK of one finds nobody)", async () => {
+    const found = async (cookie: string, q: string) =>
+      (unwrap(await callRoute(runtime, loyaltyPage.loader, { path: `/staff/loyalty?q=${encodeURIComponent(q)}`, cookie })).data as { contact: { id: string } | null }).contact?.id ?? null;
+    const [shopper] = await runtime.db.select({ phone: contacts.phone }).from(contacts).where(eq(contacts.id, ids.shopper));
+    expect(await found(cookies.cashier, shopper.phone!)).toBe(ids.shopper);
+    expect(await found(cookies.cashier, "3171011207840003")).toBeNull();
+    // staff who may read patients still find the same person by the same NIK
+    const admin = await signedInCookie(runtime, await userId(demoAccounts.admin.email));
+    expect(await found(admin, "3171011207840003")).toBe(ids.patient);
+  });
+});
+
 describe("the demo doctor", () => {
   it("holds only the doctor role: his patients' contacts, appointments and referrals", async () => {
     expect(await rolesOf(ids.doctor)).toEqual(["doctor"]);

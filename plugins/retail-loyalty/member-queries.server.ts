@@ -1,5 +1,5 @@
 // Read-side helpers for staff pages and the timeline.
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "../../app/plugin-api/index.ts";
 import { retailLoyaltyLedger } from "./schema.ts";
 
@@ -12,8 +12,12 @@ export async function ledgerEntriesOf(db: Database, contactId: string, range: { 
     .limit(range.limit);
 }
 
-/** A contact by member card, member number, phone or e-mail, for the staff pages. */
-export async function findContactForStaff(db: Database, q: string) {
+/**
+ * A contact by member card, member number, phone or e-mail, for the staff pages. `visible`
+ * (contactsVisibleTo on `c.id`) hides contacts the staff member may not see, except members of the
+ * programme: a cashier serves a member who is also a patient, but finds no patient who is not one.
+ */
+export async function findContactForStaff(db: Database, q: string, visible?: SQL) {
   const value = q.trim();
   const rows = rowsOf<{ id: string; full_name: string }>(
     await db.execute(sql`
@@ -23,6 +27,7 @@ export async function findContactForStaff(db: Database, q: string) {
         or exists (select 1 from contact_identifiers i where i.contact_id = c.id and i.value = upper(${value}))
         or exists (select 1 from retail_loyalty_members m where m.contact_id = c.id and m.member_no = upper(${value}))
         or lower(c.email) = lower(${value}) or c.phone = ${value})
+      ${visible ? sql`and (${visible} or exists (select 1 from retail_loyalty_members m where m.contact_id = c.id))` : sql``}
       limit 1`),
   );
   return rows[0] ?? null;

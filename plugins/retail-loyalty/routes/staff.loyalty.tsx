@@ -3,7 +3,8 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
+import { sql } from "drizzle-orm";
+import { contactsVisibleTo, hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
 import { FormAlert, PageHeader, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
 import { LoyaltyError, activeProgram, adjustPoints, enrol, memberOverview, programKpis } from "../ledger.server.ts";
 import { staffMemberSchema } from "../loyalty-forms.ts";
@@ -13,11 +14,11 @@ export const handle = { i18n: ["common", "staff", "retail-loyalty"] };
 export const meta: MetaFunction = () => [{ title: "Program loyalitas · Loyalty programme · Nusa CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireStaff(context, request, "retail-loyalty.member.read");
+  const { actor } = requireStaff(context, request, "retail-loyalty.member.read");
   const db = context.runtime.db;
   const url = new URL(request.url);
   const q = url.searchParams.get("q") ?? url.searchParams.get("contact") ?? "";
-  const contact = q ? await findContactForStaff(db, q) : null;
+  const contact = q ? await findContactForStaff(db, q, await contactsVisibleTo(context.runtime, actor, sql`c.id`)) : null;
   const [program, kpis] = await Promise.all([activeProgram(db), hasPermission(context.auth, "retail-loyalty.program.read") ? programKpis(db) : null]);
   return {
     q,
