@@ -4,6 +4,8 @@ export { forbidden, notFound, requireCustomer, requirePartner, requireStaff, has
 export { requireRecentAuth, stepUpWindowMs } from "../core/auth/guards.server.ts";
 export { audit } from "../core/audit/audit.server.ts";
 export { fixedT } from "../core/i18n/i18n.server.ts";
+/** A page title in the reader's language, for a loader's `title`: `pageTitle(context.language, "my-plugin:list.title")`. */
+export { pageTitle } from "../core/i18n/i18n.server.ts";
 /** The language cookie: a page reached from a message may set it to the recipient's language. */
 export { languageCookie } from "../core/i18n/i18n.server.ts";
 export type { AppRuntime } from "../core/runtime/runtime.server.ts";

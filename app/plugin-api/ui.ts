@@ -6,4 +6,6 @@ export { TextField, SelectField, FormAlert, FieldErrors } from "../ui/form-field
 export { translateError } from "../ui/translate-error.ts";
 export { formatDate, formatDateTime, formatLocalDate, formatLocalTime, formatNumber, formatRupiah, formatTime } from "../core/i18n/format.ts";
 export { formatPhone, normalizePhone } from "../core/i18n/phone.ts";
+/** meta showing the loader's `title` (see `pageTitle`); `withAppName(record name)` for a title that is a record's name. */
+export { titleMeta, withAppName } from "../core/i18n/page-title.ts";
 export { fields, z } from "../core/validation/validation.ts";

@@ -2,18 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { fixedT } from "../core/i18n/i18n.server.ts";
+import { appName } from "../core/i18n/page-title.ts";
 import { LanguageSwitcher } from "../ui/language-switcher.tsx";
 
-export const meta: MetaFunction = () => [
-  { title: "Nusa CRM" },
-  { name: "description", content: "CRM untuk rumah sakit dan ritel di Indonesia · CRM for Indonesian hospitals and retailers" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: appName }, ...(data ? [{ name: "description", content: data.description }] : [])];
 
 /** Signed-in users go straight to their portal; everyone else chooses one. */
 export async function loader({ context }: LoaderFunctionArgs) {
   const kind = context.auth?.user.kind;
   if (kind) throw redirect(kind === "staff" ? "/staff" : kind === "partner" ? "/partner" : "/portal");
-  return null;
+  return { description: fixedT(context.language)("home.description") };
 }
 
 export default function Home() {

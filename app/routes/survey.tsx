@@ -8,9 +8,11 @@ import { surveyAnswerSchema, satisfactionRatings } from "../core/surveys/survey-
 import { answerSurveyByToken, surveyByToken } from "../core/surveys/surveys.server.ts";
 import { AuthCard } from "../ui/auth-card.tsx";
 import { SurveyAnswerForm } from "../ui/survey-form.tsx";
+import { titleMeta } from "../core/i18n/page-title.ts";
+import { pageTitle } from "../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "portal"] };
-export const meta: MetaFunction = () => [{ title: "Survei kepuasan · Satisfaction survey · Nusa CRM" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = (args) => [...titleMeta(args), { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -18,6 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const survey = await surveyByToken(context.runtime.db, token);
   const rating = url.searchParams.get("rating");
   return {
+    title: pageTitle(context.language, "portal:surveys.form.title"),
     state: survey.state,
     about: survey.about,
     token,

@@ -3,12 +3,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { fixedT } from "../core/i18n/i18n.server.ts";
 import { unsubscribeMarketing, verifyUnsubscribeLink } from "../core/messaging/unsubscribe.server.ts";
 import { AuthCard } from "../ui/auth-card.tsx";
+import { withAppName } from "../core/i18n/page-title.ts";
 
 // The link in marketing e-mail (List-Unsubscribe, RFC 8058). GET shows a confirmation in the
 // recipient's language; POST (the button, or a mail provider's one-click) withdraws the marketing
 // consent. No sign-in: the signed link is the authority.
 export const handle = { i18n: ["common", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.text.title ?? "Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.text.title) }];
 
 async function linkOf(request: Request, context: LoaderFunctionArgs["context"]) {
   const url = new URL(request.url);

@@ -3,6 +3,7 @@ import { createCookie } from "@remix-run/node";
 import i18next, { type TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { defaultLanguage, isLanguage, languages, type Language } from "./languages.ts";
+import { withAppName } from "./page-title.ts";
 import { coreResources, type Resources } from "./resources.ts";
 
 export const languageCookie = createCookie("nusa_lng", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 365 * 24 * 3600 });
@@ -84,6 +85,11 @@ function instanceFor(language: Language) {
 /** A translate function for one language (default namespace `common`, or the one named). */
 export function fixedT(language: Language, namespace = "common"): TFunction {
   return instanceFor(language).getFixedT(language, namespace);
+}
+
+/** A page title in the reader's language: `pageTitle("id", "staff:contacts.title")` → `Kontak · Nusa CRM`. */
+export function pageTitle(language: Language, key: string, options?: Record<string, unknown>): string {
+  return withAppName(fixedT(language)(key, options ?? {}) as string);
 }
 
 export function i18nInstance(language: Language) {

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { acceptInvitation, invitationDetails, type InvitationKind } from "../../core/auth/accounts.server.ts";
@@ -8,11 +8,11 @@ import { acceptInvitationSchema } from "../../core/auth/auth-forms.ts";
 import { startSession } from "../../core/auth/session.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.kind === "staff" ? "Undangan staf · Staff invitation · Nusa CRM" : "Undangan mitra · Partner invitation · Nusa CRM" },
-];
+export const meta = titleMeta;
 
 /** One page for both invitations: /staff/invitation and /partner/invitation. */
 function kindOf(request: Request): InvitationKind {
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const kind = kindOf(request);
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const invitee = token ? await invitationDetails(context.runtime, kind, token) : null;
-  return { kind, token, invitee };
+  return { title: pageTitle(context.language, `auth:invitation.title.${kind}`), kind, token, invitee };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,23 +1,25 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requestPasswordReset } from "../../core/auth/accounts.server.ts";
 import { emailOnlySchema, portalKinds, type PortalName } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction = () => [{ title: "Lupa kata sandi · Forgot password · Nusa CRM" }];
+export const meta = titleMeta;
 
 function portalParam(request: Request): PortalName {
   const p = new URL(request.url).searchParams.get("portal");
   return p === "staff" || p === "partner" ? p : "portal";
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { portal: portalParam(request) };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return { title: pageTitle(context.language, "auth:forgot.title"), portal: portalParam(request) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,19 +1,21 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Trans, useTranslation } from "react-i18next";
 import { registerCustomer, reserveRegistration } from "../../core/auth/accounts.server.ts";
 import { registerSchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction = () => [{ title: "Daftar · Register · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ context }: LoaderFunctionArgs) {
   if (context.auth?.user.kind === "customer") throw redirect("/portal");
-  return null;
+  return { title: pageTitle(context.language, "auth:register.title") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,15 +1,17 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { isValidResetToken, resetPassword } from "../../core/auth/accounts.server.ts";
 import { newPasswordSchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth"] };
-export const meta: MetaFunction = () => [{ title: "Atur ulang kata sandi · Reset password · Nusa CRM" }];
+export const meta = titleMeta;
 
 const portalOfKind = { staff: "staff", customer: "portal", partner: "partner" } as const;
 
@@ -17,7 +19,7 @@ const portalOfKind = { staff: "staff", customer: "portal", partner: "partner" } 
 // scanners that follow links cannot burn it.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  return { token, valid: token ? await isValidResetToken(context.runtime, token) : false };
+  return { title: pageTitle(context.language, "auth:reset.title"), token, valid: token ? await isValidResetToken(context.runtime, token) : false };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,13 +1,15 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { resendVerification, verifyEmail } from "../../core/auth/accounts.server.ts";
 import { emailOnlySchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction = () => [{ title: "Verifikasi e-mail · Verify e-mail · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** Shows "check your inbox", or uses up the token from the e-mailed link. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,9 +18,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (token) {
     const userId = await verifyEmail(context.runtime, token);
     if (userId) throw redirect("/portal/login?notice=verified");
-    return { state: "invalid" as const, email: "" };
+    return { title: pageTitle(context.language, "auth:verify.invalid.title"), state: "invalid" as const, email: "" };
   }
-  return { state: "sent" as const, email: url.searchParams.get("email") ?? "" };
+  return { title: pageTitle(context.language, "auth:verify.sent.title"), state: "sent" as const, email: url.searchParams.get("email") ?? "" };
 }
 
 /** Sends a new link; the answer never says whether the address has an account. */

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requirePartner } from "../../core/auth/guards.server.ts";
@@ -10,14 +10,16 @@ import { getOwnOrganisation, updateOwnOrganisationContact } from "../../core/par
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { Notice } from "../../ui/notice.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Organisasi · Organisation · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
   const organisation = await getOwnOrganisation(context.runtime.db, actor);
   if (!organisation) notFound();
-  return { organisation: { ...organisation, phone: formatPhone(organisation.phone) } };
+  return { title: pageTitle(context.language, "partner:nav.organisation"), organisation: { ...organisation, phone: formatPhone(organisation.phone) } };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,15 +1,17 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { myPrivacyAction, myPrivacyView } from "../../core/privacy/my-privacy.server.ts";
 import { MyPrivacyPage } from "../../ui/privacy/my-privacy-page.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Privasi & data saya · Privacy & my data · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  return myPrivacyView(context.runtime, actor, context.language);
+  return { title: pageTitle(context.language, "privacy:mine.title"), ...(await myPrivacyView(context.runtime, actor, context.language)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

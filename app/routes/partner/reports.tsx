@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ChartFigure } from "../../core/charts/chart-figure.tsx";
@@ -7,13 +7,15 @@ import { partnerReport } from "../../core/reports/partner-report.server.ts";
 import { ReportProblems } from "../../core/reports/report-view.tsx";
 import { rangePresets } from "../../core/time/local-time.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "partner", "reports"] };
-export const meta: MetaFunction = () => [{ title: "Laporan · Reports · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  return { report: await partnerReport(context.runtime, actor, { url: new URL(request.url), language: context.language, now: new Date() }) };
+  return { title: pageTitle(context.language, "reports:partner.title"), report: await partnerReport(context.runtime, actor, { url: new URL(request.url), language: context.language, now: new Date() }) };
 }
 
 export default function PartnerReports() {

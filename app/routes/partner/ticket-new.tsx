@@ -1,17 +1,18 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { requirePartner } from "../../core/auth/guards.server.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import { partnerOpenTicketSchema } from "../../core/tickets/ticket-forms.ts";
 import { openTicketAsPartner } from "../../core/tickets/tickets.server.ts";
 import { RequesterNewTicket } from "../../ui/requester-tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tiket baru · New ticket · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requirePartner(context, request);
-  return null;
+  return { title: pageTitle(context.language, "partner:tickets.new.title") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

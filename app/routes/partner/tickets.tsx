@@ -1,16 +1,18 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { listOwnTickets } from "../../core/tickets/tickets.server.ts";
 import { RequesterTicketList } from "../../ui/requester-tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tiket · Tickets · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** Every ticket of the partner's organisation (colleagues see each other's), never another's. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
   const after = new URL(request.url).searchParams.get("after") ?? undefined;
-  return { ...(await listOwnTickets(context.runtime.db, actor, { after })), language: context.language };
+  return { title: pageTitle(context.language, "partner:tickets.title"), ...(await listOwnTickets(context.runtime.db, actor, { after })), language: context.language };
 }
 
 export default function PartnerTickets() {

@@ -1,17 +1,19 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { listOrganisationUsers } from "../../core/partners/partners.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Pengguna · Users · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** Colleagues in the partner's own organisation; the id comes from the session. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  return { users: await listOrganisationUsers(context.runtime.db, actor.partnerOrgId), language: context.language };
+  return { title: pageTitle(context.language, "partner:users.title"), users: await listOrganisationUsers(context.runtime.db, actor.partnerOrgId), language: context.language };
 }
 
 export default function PartnerUsers() {

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { changePassword } from "../../core/auth/accounts.server.ts";
@@ -9,9 +9,11 @@ import { requireCustomer, requirePartner } from "../../core/auth/guards.server.t
 import { startSession } from "../../core/auth/session.server.ts";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "auth"] };
-export const meta: MetaFunction = () => [{ title: "Kata sandi · Password · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** Shared by the customer and partner portals: each guard admits only its own users. */
 function requireSelf(context: LoaderFunctionArgs["context"], request: Request) {
@@ -20,7 +22,7 @@ function requireSelf(context: LoaderFunctionArgs["context"], request: Request) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSelf(context, request);
-  return null;
+  return { title: pageTitle(context.language, "auth:password.title") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../core/auth/guards.server.ts";
@@ -10,14 +10,16 @@ import { formatDateTime } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Profil · Profile · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const profile = await getOwnProfile(context.runtime.db, actor);
   if (!profile) throw new Response("Not Found", { status: 404 });
-  return { profile: { ...profile, phone: formatPhone(profile.phone) }, language: context.language };
+  return { title: pageTitle(context.language, "portal:profile.title"), profile: { ...profile, phone: formatPhone(profile.phone) }, language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requireCustomer } from "../../core/auth/guards.server.ts";
@@ -7,14 +7,16 @@ import { surveyAnswerSchema } from "../../core/surveys/survey-forms.ts";
 import { answerOwnSurvey, getOwnSurvey } from "../../core/surveys/surveys.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { SurveyAnswerForm } from "../../ui/survey-form.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Survei kepuasan · Satisfaction survey · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const survey = await getOwnSurvey(context.runtime.db, actor, params.surveyId ?? "");
   if (!survey) notFound();
-  return { survey };
+  return { title: pageTitle(context.language, "portal:surveys.form.title"), survey };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCustomer } from "../../core/auth/guards.server.ts";
@@ -6,15 +6,17 @@ import { formatDate } from "../../core/i18n/format.ts";
 import { pendingSurveysOf } from "../../core/surveys/surveys.server.ts";
 import { listOwnTickets } from "../../core/tickets/tickets.server.ts";
 import { RequesterTicketList } from "../../ui/requester-tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Keluhan & permintaan · Complaints & requests · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const after = new URL(request.url).searchParams.get("after") ?? undefined;
   const list = await listOwnTickets(context.runtime.db, actor, { after });
   const surveys = await pendingSurveysOf(context.runtime.db, actor);
-  return { ...list, surveys, language: context.language };
+  return { title: pageTitle(context.language, "portal:tickets.title"), ...list, surveys, language: context.language };
 }
 
 export default function PortalTickets() {

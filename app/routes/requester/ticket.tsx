@@ -5,8 +5,9 @@ import { notFound, requireCustomer, requirePartner } from "../../core/auth/guard
 import { rateSchema, replySchema } from "../../core/tickets/ticket-forms.ts";
 import { getOwnTicket, rateTicket, replyAsRequester } from "../../core/tickets/tickets.server.ts";
 import { RequesterTicketDetail } from "../../ui/requester-tickets.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ticket.number ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.ticket.number) }];
 
 /** One ticket page for both requesters: a patient or shopper in /portal, a partner user in /partner. */
 function requireRequester(context: LoaderFunctionArgs["context"], request: Request) {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AnalyticsTabs, analyticsTabPermissions } from "../../core/analytics/analytics-tabs.tsx";
@@ -10,15 +10,18 @@ import { formatLocalDate } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { isUuid } from "../../core/validation/ids.ts";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "staff", "analytics"] };
-export const meta: MetaFunction = () => [{ title: "Pelanggan berisiko · Customers at risk · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.scores.view");
   const timeZone = await staffTimeZone(context.runtime.db, actor);
   const list = await atRiskList(context.runtime, actor, { timeZone, now: new Date() });
   return {
+    title: pageTitle(context.language, "analytics:atRisk.title"),
     list: list.ok ? { ...list, rows: list.rows.slice(0, AT_RISK_PAGE_LIMIT) } : list,
     language: context.language,
     canCreateTasks: actor.permissions.has("core.task.manage"),

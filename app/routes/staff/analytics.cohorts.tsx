@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AnalyticsTabs, analyticsTabPermissions } from "../../core/analytics/analytics-tabs.tsx";
@@ -8,14 +8,17 @@ import { requireStaff } from "../../core/auth/guards.server.ts";
 import { ChartFigure } from "../../core/charts/chart-figure.tsx";
 import { numberLocale } from "../../core/i18n/languages.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "staff", "reports", "analytics"] };
-export const meta: MetaFunction = () => [{ title: "Retensi kohort · Cohort retention · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.report.read");
   const report = await cohortReport(context.runtime, actor, { url: new URL(request.url), language: context.language, now: new Date() });
   return {
+    title: pageTitle(context.language, "analytics:cohorts.title"),
     report,
     language: context.language,
     canExport: actor.permissions.has("core.report.export"),

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -11,9 +11,11 @@ import { formatDateTime } from "../../core/i18n/format.ts";
 import { numberLocale } from "../../core/i18n/languages.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "staff", "reports", "analytics"] };
-export const meta: MetaFunction = () => [{ title: "Cek model · Model check · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.scores.view");
@@ -21,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const timeZone = await staffTimeZone(db, actor);
   const [latest, done] = await Promise.all([latestModelCheck(db), latestModelCheckResult(db)]);
   return {
+    title: pageTitle(context.language, "analytics:model.title"),
     latest: latest ? { status: latest.status, problem: latest.problem, requestedAt: latest.requestedAt.toISOString() } : null,
     done: done?.result ? { result: done.result, finishedAt: (done.finishedAt ?? done.requestedAt).toISOString(), view: modelCheckView(done.result, context.language) } : null,
     defaults: defaultModelCheckForm(timeZone, new Date()),

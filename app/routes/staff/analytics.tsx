@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { forbidden, hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,8 +9,10 @@ import { MovementTable, RfmGridTable, SegmentTotalsTable } from "../../core/anal
 import { rfmOverview } from "../../core/analytics/rfm-views.server.ts";
 import { AnalyticsTabs, analyticsTabPermissions } from "../../core/analytics/analytics-tabs.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Segmen RFM · RFM segments · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["analytics", "reports"] };
 
 /** Who may compute a snapshot on demand: the admins (settings). */
@@ -22,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("date");
   const overview = await rfmOverview(db, actor, { date: isLocalDate(asked) ? asked : asked ? "invalid" : null, language: context.language });
   return {
+    title: pageTitle(context.language, "analytics:rfm.title"),
     overview,
     windowDays: await currentWindowDays(db),
     can: { recompute: hasPermission(context.auth, recomputePermission), export: hasPermission(context.auth, "core.contact.export") },

@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { auditActorKinds, auditFilterFields, auditFilterSchema } from "../../core/audit/audit-forms.ts";
@@ -7,8 +7,10 @@ import { requireStaff } from "../../core/auth/guards.server.ts";
 import { formatDateTime } from "../../core/i18n/format.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Log audit · Audit log · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 /** What was typed into the filter, kept as typed so a refused filter loses nothing. */
@@ -25,10 +27,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const base = { typed, timeZone, language: context.language };
   const parsed = auditFilterSchema.safeParse(Object.fromEntries(params));
   if (!parsed.success) {
-    return data({ ...base, error: "audit.errors.filter" as string | null, rows: [], next: null as string | null, paged: false }, { status: 400 });
+    return data({ title: pageTitle(context.language, "privacy:audit.title"), ...base, error: "audit.errors.filter" as string | null, rows: [], next: null as string | null, paged: false }, { status: 400 });
   }
   const page = await auditPage(db, actor, parsed.data, { tz: timeZone, ip: context.clientIp });
   return {
+    title: pageTitle(context.language, "privacy:audit.title"),
     ...base,
     error: null,
     paged: Boolean(parsed.data.before),

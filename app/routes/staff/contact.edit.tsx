@@ -33,8 +33,9 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.title) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.contact.manage");

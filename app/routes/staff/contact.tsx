@@ -23,10 +23,11 @@ import { ScorePanel } from "../../core/analytics/rfm-view.tsx";
 import { contactScorePanel } from "../../core/analytics/rfm-views.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { knownChannels, Timeline } from "../../ui/timeline.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["analytics"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contact.fullName ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.contact.fullName) }];
 
 function timelineChannel(value: string | null) {
   return value && /^[a-z][a-z0-9_.-]{0,39}$/.test(value) ? value : undefined;

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,8 +9,10 @@ import { contactsVisibleTo } from "../../core/contacts/hospital-relationship.ser
 import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Kontak · Contacts · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.contact.read");
@@ -20,6 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const visible = await contactsVisibleTo(context.runtime, actor);
   const [result, options] = await Promise.all([searchContacts(db, actor, input, { visible }), contactFormOptions(db)]);
   return {
+    title: pageTitle(context.language, "staff:contacts.title"),
     ...result,
     options,
     searching: Boolean(input.q),

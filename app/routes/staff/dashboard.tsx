@@ -1,18 +1,19 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { dashboardCounts } from "../../core/dashboard/dashboard.server.ts";
 import { formatNumber } from "../../core/i18n/format.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import type { WidgetView } from "../../core/plugins/contract.ts";
 import { roleDashboard } from "../../core/reports/dashboard.server.ts";
 import { ChartGrid, KpiTiles, ReportFilters, ReportProblems } from "../../core/reports/report-view.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "reports"] };
 
-export const meta: MetaFunction = () => [{ title: "Dasbor · Dashboard · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.dashboard.read");
@@ -30,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })),
     ),
   ]);
-  return { counts, widgets: widgetViews, language, report };
+  return { title: pageTitle(context.language, "staff:dashboard.title"), counts, widgets: widgetViews, language, report };
 }
 
 function Widget({ view }: { view: WidgetView }) {

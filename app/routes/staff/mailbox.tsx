@@ -1,18 +1,20 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { formatDateTime } from "../../core/i18n/format.ts";
 import { recentEmails } from "../../core/messaging/mailbox.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Kotak surat · Mailbox · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** Outgoing e-mail as sent (or kept, when no SMTP server is configured), for admins. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "core.mailbox.read");
   const rows = await recentEmails(context.runtime.db);
-  return { rows, transport: context.runtime.email.name, language: context.language };
+  return { title: pageTitle(context.language, "staff:mailbox.title"), rows, transport: context.runtime.email.name, language: context.language };
 }
 
 export default function Mailbox() {

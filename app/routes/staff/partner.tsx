@@ -17,8 +17,9 @@ import {
 } from "../../core/partners/partners.server.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.partner.name ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.partner.name) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.partner.read");

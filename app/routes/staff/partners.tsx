@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,12 +9,15 @@ import { createPartnerOrganisation, listPartnerOrganisations } from "../../core/
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Mitra · Partners · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.partner.read");
   return {
+    title: pageTitle(context.language, "staff:partners.title"),
     partners: await listPartnerOrganisations(context.runtime.db, actor),
     canManage: hasPermission(context.auth, "core.partner.manage"),
   };

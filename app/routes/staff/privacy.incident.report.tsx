@@ -1,13 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
 import { audit } from "../../core/audit/audit.server.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import { getIncident, incidentManagePermission, incidentReportLines } from "../../core/privacy/breach-register.server.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Laporan insiden · Breach report · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 // The report for the authority (UU PDP Art 46(2)), laid out to print or save as PDF from the browser.
@@ -18,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!detail) notFound();
   const timeZone = await staffTimeZone(db, actor);
   await audit(db, actor, { action: "privacy.incident.report_viewed", entityType: "privacy_incident", entityId: detail.incident.id, ip: context.clientIp });
-  return { id: detail.incident.id, lines: incidentReportLines(detail, context.language, timeZone, fixedT(context.language, "privacy")) };
+  return { title: pageTitle(context.language, "privacy:breach.report.heading"), id: detail.incident.id, lines: incidentReportLines(detail, context.language, timeZone, fixedT(context.language, "privacy")) };
 }
 
 export default function IncidentReport() {

@@ -17,8 +17,9 @@ import { formatDateTime } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { Countdown, FieldError, FormError, typed } from "../../ui/privacy-desk.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Insiden data pribadi · Personal-data breach · Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.incident.title) }];
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

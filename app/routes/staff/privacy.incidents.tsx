@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -10,8 +10,10 @@ import { instantToLocalInput, parseLocalDateTime } from "../../core/time/local-t
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { Countdown, FieldError, FormError, typed } from "../../ui/privacy-desk.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Insiden data pribadi · Personal-data breaches · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -21,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const timeZone = await staffTimeZone(db, actor);
   const rows = await listIncidents(db);
   return {
+    title: pageTitle(context.language, "privacy:breach.title"),
     now: instantToLocalInput(now, timeZone),
     incidents: rows.map((i) => ({
       id: i.id,

@@ -1,17 +1,18 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import { processingRecord } from "../../core/privacy/processing-record.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Catatan pemrosesan · Record of processing · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "core.privacy.manage");
-  return { rows: processingRecord(context.runtime.registry.purposes(), context.language, fixedT(context.language)) };
+  return { title: pageTitle(context.language, "privacy:ropa.title"), rows: processingRecord(context.runtime.registry.purposes(), context.language, fixedT(context.language)) };
 }
 
 export default function ProcessingRecordPage() {

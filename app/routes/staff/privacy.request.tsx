@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requireRecentAuth, requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,8 +9,10 @@ import { formatDateTime } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { Countdown, FieldError, FormError, typed } from "../../ui/privacy-desk.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Permintaan subjek data · Data subject request · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -21,6 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const timeZone = await staffTimeZone(db, actor);
   const at = (d: Date | null) => (d ? formatDateTime(d, context.language, timeZone) : null);
   return {
+    title: pageTitle(context.language, `privacy:desk.kinds.${row.kind}`),
     request: {
       ...row,
       created: at(row.createdAt),

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -8,8 +8,10 @@ import { formatDateTime } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { Countdown } from "../../ui/privacy-desk.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Permintaan subjek data · Data subject requests · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -23,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const timeZone = await staffTimeZone(db, actor);
   const rows = await listRequests(db, actor, filter);
   return {
+    title: pageTitle(context.language, "privacy:desk.title"),
     filter: filter.status,
     requests: rows.map((r) => ({
       ...r,

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -6,8 +6,10 @@ import { destructionLog, retentionDaysOf } from "../../core/privacy/retention.se
 import { formatDateTime } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Retensi · Retention · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -26,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     });
   const log = await destructionLog(db);
   return {
+    title: pageTitle(context.language, "privacy:retention.title"),
     rules,
     log: log.map((l) => ({
       id: l.id,

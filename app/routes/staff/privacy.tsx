@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { forbidden, requireStaff } from "../../core/auth/guards.server.ts";
@@ -12,8 +12,10 @@ import { formatDateTime } from "../../core/time/format-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { Countdown } from "../../ui/privacy-desk.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Privasi (PPDP) · Privacy (DPO) · Nusa CRM" }];
+export const meta = titleMeta;
 export const handle = { i18n: ["privacy"] };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -32,6 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const view = await dpoOverview(db, actor, can);
   const purposeNames = new Map(context.runtime.registry.purposes().map((p) => [p.id, p.name[language]]));
   return {
+    title: pageTitle(context.language, "privacy:dpo.title"),
     requests:
       view.requests?.map((r) => ({
         id: r.id,

@@ -9,9 +9,10 @@ import { formatKpiValue } from "../../core/reports/kpi-format.ts";
 import { kpiReport } from "../../core/reports/kpi-report.server.ts";
 import { KpiTiles, ReportFilters, ReportProblems } from "../../core/reports/report-view.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "reports"] };
-export const meta: MetaFunction = () => [{ title: "Laporan · Report · Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.report.name) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.report.read");

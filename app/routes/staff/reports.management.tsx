@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -8,15 +8,17 @@ import { formatKpiValue } from "../../core/reports/kpi-format.ts";
 import { requestQuery } from "../../core/reports/report-query.ts";
 import { ChartGrid, KpiTiles, ReportFilters, ReportProblems } from "../../core/reports/report-view.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
 export const handle = { i18n: ["common", "staff", "reports"] };
-export const meta: MetaFunction = () => [{ title: "Laporan manajemen · Management report · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.report.read");
   const now = new Date();
   const report = await managementReport(context.runtime, actor, { url: new URL(request.url), language: context.language, now });
-  return { report, language: context.language, generatedAt: now.toISOString(), canExport: actor.permissions.has("core.report.export"), query: requestQuery(report.request) };
+  return { title: pageTitle(context.language, "reports:management.title"), report, language: context.language, generatedAt: now.toISOString(), canExport: actor.permissions.has("core.report.export"), query: requestQuery(report.request) };
 }
 
 export default function ManagementReportPage() {

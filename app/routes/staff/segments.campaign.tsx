@@ -1,16 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { forbidden, notFound, requireStaff } from "../../core/auth/guards.server.ts";
 import { formatDateTime, formatNumber } from "../../core/i18n/format.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import { campaignSchema, campaignsOf, countConsenting, startCampaign } from "../../core/segments/segment-campaigns.server.ts";
 import { availableSegmentFields, countSegmentMembers, describeRules, getSegment, segmentCondition } from "../../core/segments/segments.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { translateError } from "../../ui/translate-error.ts";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Kampanye · Campaign · Nusa CRM" }];
+export const meta = titleMeta;
 
 async function campaignContext(context: LoaderFunctionArgs["context"], request: Request, segmentId: string | undefined) {
   const { actor } = requireStaff(context, request, "core.segment.manage");
@@ -30,6 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     : null;
   const campaigns = await campaignsOf(c.db, c.segment.id);
   return {
+    title: pageTitle(context.language, "staff:segments.campaign.title", { name: c.segment.name }),
     segment: { id: c.segment.id, name: c.segment.name },
     unavailable: c.condition.ok ? [] : describeRules(c.segment, c.fields, c.registry, c.t, context.language).flatMap((r) => (r.unavailable ? [r.unavailable] : [])),
     counts,

@@ -1,9 +1,9 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
-import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import {
   multiValueOps,
   normaliseRule,
@@ -25,8 +25,9 @@ import {
 } from "../../core/segments/segments.server.ts";
 import { translateError } from "../../ui/translate-error.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction = () => [{ title: "Segmen · Segments · Nusa CRM" }];
+export const meta = titleMeta;
 
 const emptyRule: RuleDraft = { field: "", op: "", values: [] };
 
@@ -61,7 +62,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const draft: SegmentDraft = b.segment
     ? { name: b.segment.name, description: b.segment.description ?? "", match: b.segment.match, rules: b.segment.rules }
     : { name: "", description: "", match: "all", rules: [emptyRule] };
-  return { ...view(b, draft), segmentId: b.segment?.id ?? null };
+  return { title: pageTitle(context.language, b.segment ? "staff:segments.editTitle" : "staff:segments.newTitle"), ...view(b, draft), segmentId: b.segment?.id ?? null };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {

@@ -1,17 +1,20 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { formatDateTime } from "../../core/i18n/format.ts";
 import { listSegments } from "../../core/segments/segments.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Segmen · Segments · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "core.segment.manage");
   const rows = await listSegments(context.runtime.db);
   return {
+    title: pageTitle(context.language, "staff:segments.title"),
     segments: rows.map((s) => ({ id: s.id, name: s.name, description: s.description, rules: s.rules.length, updatedAt: s.updatedAt.toISOString() })),
     language: context.language,
   };

@@ -13,8 +13,9 @@ import {
   segmentMembers,
 } from "../../core/segments/segments.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segmen"} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.segment.name) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.segment.manage");

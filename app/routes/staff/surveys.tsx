@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -10,8 +10,10 @@ import { satisfactionRatings, surveyResultsFilterSchema } from "../../core/surve
 import { surveyResults, type RatingCounts } from "../../core/surveys/survey-results.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { ratingFaces } from "../../ui/tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Survei · Surveys · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.survey.read");
@@ -22,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let to = filter.to ?? last30.to;
   if (from > to) [from, to] = [to, from];
   return {
+    title: pageTitle(context.language, "staff:surveys.results.title"),
     from,
     to,
     timeZone,

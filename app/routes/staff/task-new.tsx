@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -15,8 +15,10 @@ import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { RelatedLink } from "../../ui/tasks.tsx";
 import { TextAreaField } from "../../ui/tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tugas baru · New task · Nusa CRM" }];
+export const meta = titleMeta;
 
 const relatedPattern = /^[a-z][a-z0-9._-]{0,59}$/;
 
@@ -29,11 +31,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const relatedId = (url.searchParams.get("relatedId") ?? "").slice(0, 100);
   const related = relatedPattern.test(relatedType) && relatedId ? { relatedType, relatedId } : null;
   return {
+    title: pageTitle(context.language, "staff:tasks.new.title"),
     q,
     contact,
     results: contact ? null : await contactChoices(context.runtime.db, actor, q),
     related,
-    title: (url.searchParams.get("title") ?? "").slice(0, 200),
+    taskTitle: (url.searchParams.get("title") ?? "").slice(0, 200),
     staff: await assignableStaff(context.runtime.db),
     me: actor.userId,
     timeZone: await staffTimeZone(context.runtime.db, actor),
@@ -56,19 +59,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StaffNewTask() {
-  const { q, contact, results, related, title, staff, me, timeZone } = useLoaderData<typeof loader>();
+  const { q, contact, results, related, taskTitle, staff, me, timeZone } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("staff");
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(createTaskSchema),
-    defaultValue: { title, priority: "normal", assigneeId: me },
+    defaultValue: { title: taskTitle, priority: "normal", assigneeId: me },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: createTaskSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
-  const keep: Record<string, string> = { ...(related ?? {}), ...(title ? { title } : {}) };
+  const keep: Record<string, string> = { ...(related ?? {}), ...(taskTitle ? { title: taskTitle } : {}) };
   return (
     <>
       <p>

@@ -14,8 +14,9 @@ import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { RelatedLink } from "../../ui/tasks.tsx";
 import { PriorityBadge, TextAreaField } from "../../ui/tickets.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.task.title ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.task.title) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.task.manage");

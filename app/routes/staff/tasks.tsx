@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
@@ -10,14 +10,17 @@ import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { RelatedLink } from "../../ui/tasks.tsx";
 import { PriorityBadge } from "../../ui/tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tugas · Tasks · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.task.manage");
   const input = taskListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const db = context.runtime.db;
   return {
+    title: pageTitle(context.language, "staff:tasks.title"),
     ...(await listTasks(db, actor, input)),
     counts: await myTaskCounts(db, actor),
     input,

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -11,8 +11,10 @@ import { ContactPicker } from "../../ui/contact-picker.tsx";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { TextAreaField } from "../../ui/tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tiket baru · New ticket · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.ticket.manage");
@@ -20,6 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = url.searchParams.get("q") ?? "";
   const contact = await chosenContact(context.runtime.db, url.searchParams.get("contactId"));
   return {
+    title: pageTitle(context.language, "staff:tickets.new.title"),
     contact,
     q,
     results: contact ? null : await contactChoices(context.runtime.db, actor, q),

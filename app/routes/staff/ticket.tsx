@@ -32,8 +32,9 @@ import { ContactPicker } from "../../ui/contact-picker.tsx";
 import { FormAlert, SelectField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { PriorityBadge, StatusBadge, TextAreaField, TicketThread } from "../../ui/tickets.tsx";
+import { withAppName } from "../../core/i18n/page-title.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ticket.number ?? ""} · Nusa CRM` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.ticket.number) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.ticket.read");

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
@@ -7,8 +7,10 @@ import { ticketCategories, ticketFilterSchema, ticketPriorities, ticketStatuses 
 import { assignableStaff, listTicketsForStaff, ticketFilterSubjects } from "../../core/tickets/tickets.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { PriorityBadge, StatusBadge } from "../../ui/tickets.tsx";
+import { titleMeta } from "../../core/i18n/page-title.ts";
+import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
-export const meta: MetaFunction = () => [{ title: "Tiket · Tickets · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.ticket.read");
@@ -19,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     assignableStaff(context.runtime.db),
   ]);
   return {
+    title: pageTitle(context.language, "staff:tickets.title"),
     ...list,
     subjects,
     staff,

@@ -4,14 +4,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { languageCookie } from "../../../app/plugin-api/server.ts";
-import { AuthCard, formatDateTime } from "../../../app/plugin-api/ui.ts";
+import { languageCookie, pageTitle } from "../../../app/plugin-api/server.ts";
+import { AuthCard, formatDateTime, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { followLink, linkPage } from "../patient-actions.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Janji temu · Appointment · Nusa CRM" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "same-origin" }];
+export const meta: MetaFunction = (args) => [...titleMeta(args), { name: "robots", content: "noindex" }, { name: "referrer", content: "same-origin" }];
 
 const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin" };
 
@@ -39,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         confirmed: Boolean(page.visit.confirmedAt),
       }
     : null;
-  return data({ state: page.state, visit, token }, { headers: noStore });
+  return data({ title: pageTitle(context.language, "hospital-appointments:portal.title"), state: page.state, visit, token }, { headers: noStore });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

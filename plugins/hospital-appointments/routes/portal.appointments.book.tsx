@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireCustomer } from "../../../app/plugin-api/server.ts";
-import { formatDateTime, PageHeader } from "../../../app/plugin-api/ui.ts";
+import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatDateTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
@@ -14,7 +14,7 @@ import { joinWaitlist } from "../waitlist.server.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Buat janji temu · Book · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const rescheduleId = url.searchParams.get("reschedule");
   // only the patient's own visit can be rescheduled; anything else is ignored
   const rescheduling = rescheduleId ? ((await myVisits(context.runtime.db, actor)).upcoming.find((v) => v.id === rescheduleId) ?? null) : null;
-  return { picker, rescheduling, language: context.language };
+  return { title: pageTitle(context.language, rescheduling ? "hospital-appointments:portal.reschedule" : "hospital-appointments:portal.book"), picker, rescheduling, language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireCustomer } from "../../../app/plugin-api/server.ts";
-import { formatDate, formatDateTime, PageHeader } from "../../../app/plugin-api/ui.ts";
+import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatDate, formatDateTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { appointmentActionSchema, waitlistActionSchema } from "../appointment-forms.ts";
 import { cancelAppointment, myVisits } from "../booking.server.ts";
 import { appointmentSettings } from "../visit.server.ts";
@@ -12,13 +12,14 @@ import { answerOffer, leaveWaitlist, myWaitlist } from "../waitlist.server.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Janji temu · Appointments · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const [visits, settings, waitlist] = await Promise.all([myVisits(context.runtime.db, actor), appointmentSettings(context.runtime.db), myWaitlist(context.runtime.db, actor.contactId)]);
   const cutoff = Date.now() + settings.cancelCutoffHours * 3600_000;
   return {
+    title: pageTitle(context.language, "hospital-appointments:portal.title"),
     upcoming: visits.upcoming.map((v) => ({ ...v, changeable: v.status === "booked" && v.startAt.getTime() > cutoff })),
     past: visits.past,
     cutoffHours: settings.cancelCutoffHours,

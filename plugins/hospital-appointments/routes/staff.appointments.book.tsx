@@ -1,11 +1,11 @@
 import { parseWithZod } from "@conform-to/zod";
 import { isUuid } from "../../../app/plugin-api/index.ts";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
 import { contacts } from "../../../app/plugin-api/schema.ts";
-import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { bookSchema, joinWaitlistSchema } from "../appointment-forms.ts";
 import { bookingPickerData } from "../booking-picker.server.ts";
 import { BookingPicker } from "../booking-picker.tsx";
@@ -17,7 +17,7 @@ import { eq } from "drizzle-orm";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Buat janji temu · Book · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "hospital-appointments.appointment.manage");
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [contact] = isUuid(contactId) ? await context.runtime.db.select({ id: contacts.id, fullName: contacts.fullName }).from(contacts).where(eq(contacts.id, contactId)) : [];
   const settings = await appointmentSettings(context.runtime.db);
   const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: Math.max(settings.horizonDays, 90) });
-  return { contact: contact ?? null, picker, source: url.searchParams.get("source"), language: context.language };
+  return { title: pageTitle(context.language, "hospital-appointments:staff.bookTitle"), contact: contact ?? null, picker, source: url.searchParams.get("source"), language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

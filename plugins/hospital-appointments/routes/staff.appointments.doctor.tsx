@@ -1,21 +1,21 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
-import { formatLocalTime, PageHeader } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatLocalTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { doctorDay } from "../booking.server.ts";
 import { isLocalDate, localTimeOf, today } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Pasien saya · My patients · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.appointment.read");
   const raw = new URL(request.url).searchParams.get("date") ?? "";
   const date = isLocalDate(raw) ? raw : today(await staffTimeZone(context.runtime.db, actor));
   const day = await doctorDay(context.runtime.db, actor, date);
-  return { date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, v.timeZone)) })) };
+  return { title: pageTitle(context.language, "hospital-appointments:staff.doctorTitle"), date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, v.timeZone)) })) };
 }
 
 export default function DoctorDay() {

@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
-import { PageHeader, translateError } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
+import { PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { z } from "../../../app/plugin-api/index.ts";
 import { exceptionSchema, practitionerSchema, scheduleSchema, serviceSchema } from "../appointment-forms.ts";
 import { activeServices } from "../availability.server.ts";
@@ -30,13 +30,13 @@ import { today } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Jadwal praktik · Schedules · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.schedule.manage");
   const db = context.runtime.db;
   const [overview, branches, services] = await Promise.all([setupOverview(db, today(await staffTimeZone(db, actor))), hospitalBranches(db), activeServices(db)]);
-  return { ...overview, branches, activeServices: services };
+  return { title: pageTitle(context.language, "hospital-appointments:staff.setupTitle"), ...overview, branches, activeServices: services };
 }
 
 const uuid = z.string().uuid("hospital-appointments:errors.invalid");

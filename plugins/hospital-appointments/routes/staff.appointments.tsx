@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
-import { formatLocalTime, PageHeader } from "../../../app/plugin-api/ui.ts";
+import { hasPermission, requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatLocalTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { appointmentActionSchema } from "../appointment-forms.ts";
 import { branchDay, cancelAppointment, changeStatus } from "../booking.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
@@ -12,7 +12,7 @@ import { isLocalDate, localDateOf, localTimeOf, zoneOrDefault } from "../../../a
 
 export const handle = { i18n: ["hospital-appointments"] };
 
-export const meta: MetaFunction = () => [{ title: "Janji temu · Appointments · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = requireStaff(context, request, "hospital-appointments.appointment.read");
@@ -24,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const date = isLocalDate(rawDate) ? rawDate : localDateOf(new Date(), tz);
   const visits = branch ? await branchDay(context.runtime.db, { branchId: branch.id, date }) : [];
   return {
+    title: pageTitle(context.language, "hospital-appointments:staff.dayTitle"),
     branches,
     branchId: branch?.id ?? null,
     date,

@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requirePartner } from "../../../app/plugin-api/server.ts";
-import { PageHeader } from "../../../app/plugin-api/ui.ts";
+import { PageHeader, withAppName } from "../../../app/plugin-api/ui.ts";
 import { availableActions, ReferralDetail } from "../referral-detail.tsx";
 import { referralActionSchema } from "../referral-forms.ts";
 import { actOnReferral, referralDetail } from "../referrals.server.ts";
@@ -11,7 +11,7 @@ import { servicesOf } from "../route-helpers.server.ts";
 
 export const handle = { i18n: ["hospital-referrals"] };
 
-export const meta: MetaFunction = () => [{ title: "Rujukan · Referral · Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.referral.number) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);

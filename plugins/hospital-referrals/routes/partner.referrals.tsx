@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePartner } from "../../../app/plugin-api/server.ts";
-import { formatDate, PageHeader, translateError } from "../../../app/plugin-api/ui.ts";
+import { requirePartner, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatDate, PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { incomingSchema } from "../referral-forms.ts";
 import { ClinicalFields } from "../referral-fields.tsx";
 import { listForPartner, submitIncoming } from "../referrals.server.ts";
@@ -11,11 +11,11 @@ import { servicesOf } from "../route-helpers.server.ts";
 
 export const handle = { i18n: ["hospital-referrals"] };
 
-export const meta: MetaFunction = () => [{ title: "Rujukan · Referrals · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  return { referrals: await listForPartner(context.runtime.db, actor), language: context.language };
+  return { title: pageTitle(context.language, "hospital-referrals:list.title"), referrals: await listForPartner(context.runtime.db, actor), language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,13 +1,13 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
-import { formatNumber, PageHeader } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatNumber, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { referralReport, reportWindow, type ReferralReportTotals } from "../reports.server.ts";
 
 export const handle = { i18n: ["hospital-referrals"] };
 
-export const meta: MetaFunction = () => [{ title: "Laporan rujukan · Referral reports · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-referrals.referral.read");
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const direction = rawDirection === "incoming" || rawDirection === "outgoing" ? rawDirection : null;
   // a report: from the read replica when there is one (ADR 024)
   const report = await referralReport(context.runtime.readDb, { ...window, direction });
-  return { ...window, direction, ...report, language: context.language };
+  return { title: pageTitle(context.language, "hospital-referrals:reports.title"), ...window, direction, ...report, language: context.language };
 }
 
 export default function ReferralReports() {

@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
-import { formatDate, formatPhone, PageHeader, translateError } from "../../../app/plugin-api/ui.ts";
+import { hasPermission, requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatDate, formatPhone, PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { outgoingSchema } from "../referral-forms.ts";
 import { ClinicalFields, clinicalFieldNames, type ClinicalDefaults } from "../referral-fields.tsx";
 import { findPatients, patientChoice, type PatientChoice } from "../patient-picker.server.ts";
@@ -13,7 +13,7 @@ import { referralStatuses } from "../schema.ts";
 
 export const handle = { i18n: ["hospital-referrals"] };
 
-export const meta: MetaFunction = () => [{ title: "Rujukan · Referrals · Nusa CRM" }];
+export const meta = titleMeta;
 
 /** What was typed in the outgoing form, carried through a patient search (a GET of the same form). */
 function draftOf(params: URLSearchParams | FormData): ClinicalDefaults & { partnerOrgId?: string } {
@@ -43,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [matches, selected] = canManage
     ? await Promise.all([findPatients(context.runtime.db, actor, q), patientChoice(context.runtime.db, actor, contactId)])
     : [[] as PatientChoice[], null];
-  return { box, status, partnerOrgId, referrals: rows, partners, q, matches, selected, draft: canManage ? draftOf(url.searchParams) : {}, canManage, language: context.language };
+  return { title: pageTitle(context.language, "hospital-referrals:list.title"), box, status, partnerOrgId, referrals: rows, partners, q, matches, selected, draft: canManage ? draftOf(url.searchParams) : {}, canManage, language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

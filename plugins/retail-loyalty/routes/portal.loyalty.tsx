@@ -1,20 +1,20 @@
 // /portal/loyalty — the member's balance, tier progress, expiring points, history, rewards and vouchers.
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireCustomer } from "../../../app/plugin-api/server.ts";
-import { FormAlert, PageHeader, formatDate, formatDateTime, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FormAlert, PageHeader, formatDate, formatDateTime, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { LoyaltyError, listRewards, memberOverview, redeemReward } from "../ledger.server.ts";
 import { redeemSchema } from "../loyalty-forms.ts";
 
 export const handle = { i18n: ["common", "portal", "retail-loyalty"] };
-export const meta: MetaFunction = () => [{ title: "Poin saya · My points · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const member = await memberOverview(context.runtime.db, actor.contactId);
-  return { member, rewards: member ? await listRewards(context.runtime.db) : [] };
+  return { title: pageTitle(context.language, "retail-loyalty:portal.title"), member, rewards: member ? await listRewards(context.runtime.db) : [] };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -3,17 +3,17 @@
 // what was typed and translated errors. Changes apply to future earnings only.
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
-import { FieldErrors, FormAlert, PageHeader, SelectField, TextField, formatDate, formatNumber } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FieldErrors, FormAlert, PageHeader, SelectField, TextField, formatDate, formatNumber, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { deleteCampaign, programSettings, saveCampaign, saveEarning, saveMultipliers, type SettingsError } from "../program-settings.server.ts";
 import { campaignDeleteSchema, campaignSchema, campaignScopeValues, earningSchema, multipliersSchema } from "../settings-forms.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-loyalty"] };
-export const meta: MetaFunction = () => [{ title: "Pengaturan loyalitas · Loyalty settings · Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "retail-loyalty.program.manage";
 const BLANK_ROWS = 3;
@@ -26,9 +26,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const notice = url.searchParams.get("notice");
   const editId = url.searchParams.get("campaign");
-  if (!settings) return { program: null, tiers: [], campaigns: [], editing: null, notice: null };
+  if (!settings) return { title: pageTitle(context.language, "retail-loyalty:settings.title"), program: null, tiers: [], campaigns: [], editing: null, notice: null };
   const { program, campaigns } = settings;
   return {
+    title: pageTitle(context.language, "retail-loyalty:settings.title"),
     program: { idrPerPoint: program.idrPerPoint, expiryMonths: program.expiryMonths, categoryMultipliers: program.categoryMultipliers, productMultipliers: program.productMultipliers },
     tiers: program.tiers.map((t) => ({ id: t.id, code: t.code, name: t.name, minSpendIdr: t.minSpendIdr, earnMultiplierPct: t.earnMultiplierPct, benefits: t.benefits })),
     campaigns: campaigns.map((c) => ({ ...c, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() })),

@@ -1,17 +1,17 @@
 // /staff/loyalty — programme KPIs and rules, find a member, enrol, adjust points with a reason.
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { sql } from "drizzle-orm";
-import { contactsVisibleTo, hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
-import { FormAlert, PageHeader, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { contactsVisibleTo, hasPermission, requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FormAlert, PageHeader, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { LoyaltyError, activeProgram, adjustPoints, enrol, memberOverview, programKpis } from "../ledger.server.ts";
 import { staffMemberSchema } from "../loyalty-forms.ts";
 import { findContactForStaff } from "../member-queries.server.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-loyalty"] };
-export const meta: MetaFunction = () => [{ title: "Program loyalitas · Loyalty programme · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "retail-loyalty.member.read");
@@ -21,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const contact = q ? await findContactForStaff(db, q, await contactsVisibleTo(context.runtime, actor, sql`c.id`)) : null;
   const [program, kpis] = await Promise.all([activeProgram(db), hasPermission(context.auth, "retail-loyalty.program.read") ? programKpis(db) : null]);
   return {
+    title: pageTitle(context.language, "retail-loyalty:staff.title"),
     q,
     searched: Boolean(q),
     contact: contact ? { id: contact.id, name: contact.full_name, member: await memberOverview(db, contact.id) } : null,

@@ -1,19 +1,19 @@
 // /staff/loyalty-vouchers — the cashier checks a shopper's voucher and marks it used, once.
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
-import { FormAlert, PageHeader, formatDate, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FormAlert, PageHeader, formatDate, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { burnVoucher, checkVoucher } from "../ledger.server.ts";
 import { voucherSchema } from "../loyalty-forms.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-loyalty"] };
-export const meta: MetaFunction = () => [{ title: "Voucher kasir · Till vouchers · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "retail-loyalty.voucher.burn");
-  return null;
+  return { title: pageTitle(context.language, "retail-loyalty:vouchers.title") };
 }
 
 type Result = { errors?: string[]; valid?: { code: string; valueIdr: number; holder: string; reward: { id: string; en: string }; expiresAt: string }; burned?: { code: string; valueIdr: number } };

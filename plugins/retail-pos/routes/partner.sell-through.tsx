@@ -1,19 +1,19 @@
 // /partner/sell-through — a supplier sees how its own products sell; the organisation comes from
 // the session, never from the URL.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePartner } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { requirePartner, pageTitle } from "../../../app/plugin-api/server.ts";
+import { PageHeader, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { supplierSellThrough } from "../sales-history.server.ts";
 
 export const handle = { i18n: ["common", "partner", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Penjualan produk · Sell-through · Nusa CRM" }];
+export const meta = titleMeta;
 const days = 90;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  return { rows: await supplierSellThrough(context.runtime.db, actor, { from: new Date(Date.now() - days * 86_400_000), to: new Date() }), days };
+  return { title: pageTitle(context.language, "retail-pos:sellThrough.title"), rows: await supplierSellThrough(context.runtime.db, actor, { from: new Date(Date.now() - days * 86_400_000), to: new Date() }), days };
 }
 
 export default function SellThrough() {

@@ -1,18 +1,18 @@
 // /portal/receipts — the signed-in shopper's own digital receipts (the contact comes from the session).
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireCustomer } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatDateTime, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
+import { PageHeader, formatDateTime, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { zoneOrDefault } from "../../../app/plugin-api/index.ts";
 import { listOwnReceipts } from "../sales-history.server.ts";
 
 export const handle = { i18n: ["common", "portal", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Struk belanja · Receipts · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
-  return listOwnReceipts(context.runtime.db, actor, { before: new URL(request.url).searchParams.get("before") });
+  return { title: pageTitle(context.language, "retail-pos:receipts.title"), ...(await listOwnReceipts(context.runtime.db, actor, { before: new URL(request.url).searchParams.get("before") })) };
 }
 
 export default function Receipts() {

@@ -1,21 +1,21 @@
 // /staff/pos/connections — create a store's POS connection (key and secret shown once), rotate its
 // signing secret, deactivate it.
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
-import { FormAlert, PageHeader, formatDateTime } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FormAlert, PageHeader, formatDateTime, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { createConnection, deactivateConnection, listConnections, listStores, rotateSecret } from "../connections.server.ts";
 import { connectionSchema } from "../report-forms.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Koneksi POS · POS connections · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "retail-pos.connection.manage");
   const [connections, stores] = await Promise.all([listConnections(context.runtime.db), listStores(context.runtime.db)]);
-  return { connections: connections.map((c) => ({ ...c, last_used_at: c.last_used_at ? new Date(c.last_used_at).toISOString() : null })), stores, origin: context.runtime.config.appOrigin };
+  return { title: pageTitle(context.language, "retail-pos:connections.title"), connections: connections.map((c) => ({ ...c, last_used_at: c.last_used_at ? new Date(c.last_used_at).toISOString() : null })), stores, origin: context.runtime.config.appOrigin };
 }
 
 type Result = { created?: { apiKey: string; signingSecret: string }; rotated?: { signingSecret: string }; errors?: string[] };

@@ -4,19 +4,18 @@ import {
   data,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatDateTime, formatNumber } from "../../../app/plugin-api/ui.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { PageHeader, formatDateTime, formatNumber, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { listConnections } from "../connections.server.ts";
 import { importErrors, listImports, maxImportFileBytes, maxImportSales, receiveImportUpload } from "../sale-import.server.ts";
 import { isUuid } from "../../../app/plugin-api/index.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Impor penjualan · Sales import · Nusa CRM" }];
+export const meta = titleMeta;
 const PERMISSION = "retail-pos.sale.import";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -29,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     show && isUuid(show) ? importErrors(db, show) : Promise.resolve(null),
   ]);
   return {
+    title: pageTitle(context.language, "retail-pos:imports.title"),
     connections: connections.filter((c) => c.active).map((c) => ({ value: c.id, label: `${c.store} · ${c.name}` })),
     imports: imports.map((i) => ({ ...i, createdAt: i.createdAt.toISOString() })),
     errors,

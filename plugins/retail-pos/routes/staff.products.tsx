@@ -1,16 +1,16 @@
 // /staff/pos/products — the catalogue (keyset pages by SKU) and, for managers, adding a product.
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasPermission, requireStaff } from "../../../app/plugin-api/server.ts";
-import { FormAlert, PageHeader, SelectField, TextField, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { hasPermission, requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { FormAlert, PageHeader, SelectField, TextField, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { createProduct, listProducts, listSuppliers } from "../products.server.ts";
 import { productSchema } from "../report-forms.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Produk · Products · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireStaff(context, request, "retail-pos.sale.read");
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = url.searchParams.get("q");
   const page = await listProducts(context.runtime.db, { after: url.searchParams.get("after"), q });
   const canManage = hasPermission(context.auth, "retail-pos.product.manage");
-  return { ...page, q: q ?? "", canManage, suppliers: canManage ? await listSuppliers(context.runtime.db) : [] };
+  return { title: pageTitle(context.language, "retail-pos:products.title"), ...page, q: q ?? "", canManage, suppliers: canManage ? await listSuppliers(context.runtime.db) : [] };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,16 +1,16 @@
 // /staff/pos/reports — net sales per store, product, category or day, aggregated in SQL.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { presetRange } from "../../../app/plugin-api/index.ts";
-import { branchTimeZone, requireStaff, staffTimeZone } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatNumber, formatRupiah } from "../../../app/plugin-api/ui.ts";
+import { branchTimeZone, requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
+import { PageHeader, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { listStores } from "../connections.server.ts";
 import { reportQuerySchema } from "../report-forms.ts";
 import { salesReport } from "../sales-history.server.ts";
 
 export const handle = { i18n: ["common", "staff", "retail-pos"] };
-export const meta: MetaFunction = () => [{ title: "Laporan penjualan · Sales reports · Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "retail-pos.report.read");
@@ -27,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // each sale counts on its own store's calendar day
   // a report: from the read replica when there is one (ADR 024)
   const rows = await salesReport(context.runtime.readDb, { from, to, groupBy: query.groupBy, branchId: query.store ?? null });
-  return { rows, from, to, groupBy: query.groupBy, store: query.store ?? "", stores: await listStores(context.runtime.db) };
+  return { title: pageTitle(context.language, "retail-pos:reports.title"), rows, from, to, groupBy: query.groupBy, store: query.store ?? "", stores: await listStores(context.runtime.db) };
 }
 
 export default function SalesReport() {
