@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { portalOf } from "../../core/auth/auth-forms.ts";
@@ -12,10 +12,11 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { PasskeyButton } from "../../ui/passkey-button.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { BackupCodes, TotpSetup } from "../../ui/security-factors.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 // A staff or partner user's own second factors: authenticator app, passkeys, backup codes.
 export const handle = { i18n: ["common", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 function signedIn(context: LoaderFunctionArgs["context"], request: Request) {
   const portal = portalOf(new URL(request.url).pathname);
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = fixedT(context.language, "security");
   return {
     portal,
-    title: `${t("account.title")} · Nusa CRM`,
+    title: withAppName(t("account.title")),
     factors: {
       totp: factors.totp,
       backupCodesLeft: factors.backupCodesLeft,

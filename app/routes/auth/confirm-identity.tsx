@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { portalKinds, portalOf } from "../../core/auth/auth-forms.ts";
@@ -9,10 +9,11 @@ import { confirmIdentitySchema } from "../../core/auth/security-forms.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { PasskeyButton } from "../../ui/passkey-button.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 // Step-up: before an export, an erasure or a change of roles, the user proves it is them again.
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 function signedIn(context: LoaderFunctionArgs["context"], request: Request) {
   const url = new URL(request.url);
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { portal, auth, back } = signedIn(context, request);
   const factors = await factorsOf(context.runtime.db, auth.user.id);
   const t = fixedT(context.language, "security");
-  return { portal, back, askCode: hasFactor(factors), hasPasskey: factors.passkeys.length > 0, title: `${t("stepUp.title")} · Nusa CRM` };
+  return { portal, back, askCode: hasFactor(factors), hasPasskey: factors.passkeys.length > 0, title: withAppName(t("stepUp.title")) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { safeRedirect } from "../../core/auth/guards.server.ts";
@@ -10,10 +10,11 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { PasskeyButton } from "../../ui/passkey-button.tsx";
 import { BackupCodes, TotpSetup } from "../../ui/security-factors.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 // Forced enrolment: a staff user whose role requires a second factor sets one up before anything else.
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 function pendingEnrolment(context: LoaderFunctionArgs["context"]) {
   const pending = context.pendingAuth;
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (setup.alreadyEnrolled) throw redirect("/staff/login");
   const t = fixedT(context.language, "security");
   return {
-    title: `${t("enrol.title")} · Nusa CRM`,
+    title: withAppName(t("enrol.title")),
     qr: setup.qr,
     secret: setup.secret,
     redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/staff"),

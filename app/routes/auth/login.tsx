@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { signIn } from "../../core/auth/accounts.server.ts";
@@ -11,10 +11,11 @@ import { startSession } from "../../core/auth/session.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "auth"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     portal,
     redirectTo: url.searchParams.get("redirectTo") ?? "",
     notice: url.searchParams.get("notice"),
-    title: `${t(`signIn.title.${portal}`)} · Nusa CRM`,
+    title: withAppName(t(`signIn.title.${portal}`)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { portalOf } from "../../core/auth/auth-forms.ts";
@@ -9,9 +9,10 @@ import { codeSchema } from "../../core/auth/security-forms.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { PasskeyButton } from "../../ui/passkey-button.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "auth", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 function pendingOrSignIn(context: LoaderFunctionArgs["context"], request: Request) {
   const portal = portalOf(new URL(request.url).pathname);
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), `/${portal}`),
     hasPasskey: factors.passkeys.length > 0,
     hasTotp: factors.totp,
-    title: `${t("challenge.title")} · Nusa CRM`,
+    title: withAppName(t("challenge.title")),
   };
 }
 

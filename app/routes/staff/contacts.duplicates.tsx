@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasPermission, requireStaff } from "../../core/auth/guards.server.ts";
@@ -8,10 +8,11 @@ import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { isUuid } from "../../core/validation/ids.ts";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "core.contact.merge");
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = fixedT(context.language, "staff");
   const view = (c: (typeof pairs)[number]["a"]) => ({ ...c, phone: formatPhone(c.phone), createdAt: c.createdAt.toISOString() });
   return {
-    title: `${t("duplicates.title")} · Nusa CRM`,
+    title: withAppName(t("duplicates.title")),
     language: context.language,
     canImport: hasPermission(context.auth, "core.contact.import"),
     merged: isUuid(url.searchParams.get("merged") ?? "") ? url.searchParams.get("merged") : null,

@@ -6,7 +6,6 @@ import {
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -17,10 +16,11 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { formatNumber } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.contact.import";
 /** Rows with a problem are all listed (up to this many); ready rows only as a sample. */
@@ -33,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const t = fixedT(context.language, "staff");
   const base = {
-    title: `${t("import.title")} · Nusa CRM`,
+    title: withAppName(t("import.title")),
     language: context.language,
     canMerge: hasPermission(context.auth, "core.contact.merge"),
     done: url.searchParams.has("done") ? { imported: Number(url.searchParams.get("done")) || 0, skipped: Number(url.searchParams.get("skipped")) || 0 } : null,

@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -10,10 +10,11 @@ import { formatDate } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { FormAlert } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.contact.merge";
 const countKeys = ["interactions", "tasks", "tickets", "surveys", "messages", "identifiers", "consents", "users"] as const;
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const keepId = url.searchParams.get("keep") ?? "";
   const mergeId = url.searchParams.get("merge") ?? "";
   const t = fixedT(context.language, "staff");
-  const title = `${t("duplicates.merge.title")} · Nusa CRM`;
+  const title = withAppName(t("duplicates.merge.title"));
   const result = await mergeCandidates(context.runtime.db, actor, { keepId, mergeId });
   if (!result.ok) return data({ title, error: result.error, pair: null, language: context.language }, { status: result.error === "notFound" ? 404 : 409 });
   const display = (c: typeof result.keep) => {

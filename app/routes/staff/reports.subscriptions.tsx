@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -13,9 +13,10 @@ import { zoneAbbreviation, zoneOrDefault } from "../../core/time/local-time.ts";
 import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { FormAlert } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "reports"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.report.schedule";
 const notices = ["created", "updated", "paused", "resumed", "deleted"] as const;
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unitOf = (id: string) => options.kpis.find((k) => k.value === `kpi:${id}`)?.unit ?? "count";
   const notice = url.searchParams.get("notice");
   return {
-    title: `${t("schedule.title")} · Nusa CRM`,
+    title: withAppName(t("schedule.title")),
     notice: notices.find((n) => n === notice) ?? null,
     options,
     zone: zoneAbbreviation(ownZone),

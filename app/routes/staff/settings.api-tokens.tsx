@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../core/api-tokens/api-tokens.server.ts";
@@ -13,10 +13,11 @@ import { staffTimeZone } from "../../core/time/zones.server.ts";
 import { fields as fieldTypes, z } from "../../core/validation/validation.ts";
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 const allRead = "system/*.read";
@@ -47,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const when = (d: Date | null) => (d ? formatDateTime(d, context.language) : null);
   const notice = new URL(request.url).searchParams.get("notice");
   return {
-    title: `${t("settings.apiTokens.title")} · Nusa CRM`,
+    title: withAppName(t("settings.apiTokens.title")),
     tabs: settingsTabPermissions(actor.permissions),
     scopes,
     notice: notice === "revoked" ? ("revoked" as const) : null,

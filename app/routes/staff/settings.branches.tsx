@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -11,10 +11,11 @@ import { isTimeZone, timeZones, zoneAbbreviation } from "../../core/time/local-t
 import { fields as fieldTypes, z } from "../../core/validation/validation.ts";
 import { FieldErrors, FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.branch.manage";
 const branchKinds = ["hospital", "store", "office"] as const;
@@ -52,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = fixedT(context.language, "staff");
   const notice = url.searchParams.get("notice");
   return {
-    title: `${t("settings.branches.title")} · Nusa CRM`,
+    title: withAppName(t("settings.branches.title")),
     tabs: settingsTabPermissions(actor.permissions),
     notice: notices.find((n) => n === notice) ?? null,
     branches: branches.map((b) => ({ ...b, phoneDisplay: formatPhone(b.phone) })),

@@ -1,5 +1,5 @@
 // Parked events (ADR 012, 025): what a handler kept failing on, with its error; admins retry one or all.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,10 +9,11 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { z } from "../../core/validation/validation.ts";
 import { FormAlert } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "operations"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const count = (name: string) => Math.max(0, Number.parseInt(params.get(name) ?? "", 10) || 0);
   const notice = params.get("notice") === "retried" ? { retried: count("retried"), succeeded: count("succeeded"), stillFailing: count("retried") - count("succeeded") } : null;
   return {
-    title: `${fixedT(language, "operations")("parked.title")} · Nusa CRM`,
+    title: withAppName(fixedT(language, "operations")("parked.title")),
     tabs: settingsTabPermissions(actor.permissions),
     notice: notice && { ...notice, retriedText: formatNumber(notice.retried, language), succeededText: formatNumber(notice.succeeded, language) },
     total: parked.length,

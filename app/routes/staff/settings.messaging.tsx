@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -11,10 +11,11 @@ import { coreMessageTemplates, whatsappSettingsFormSchema } from "../../core/mes
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { SettingsTabs, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 const secretFields = ["accessToken", "appSecret", "verifyToken"] as const;
@@ -33,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [recent, credentialFailure] = await Promise.all([recentWhatsAppMessages(db), latestCredentialFailure(db, settings.updatedAt)]);
   const t = fixedT(context.language, "staff");
   return {
-    title: `${t("messaging.title")} · Nusa CRM`,
+    title: withAppName(t("messaging.title")),
     tabs: settingsTabPermissions(actor.permissions),
     saved: new URL(request.url).searchParams.get("notice") === "saved",
     settings: { ...settings, updatedAt: settings.updatedAt?.toISOString() ?? null },

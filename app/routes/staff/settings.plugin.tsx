@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
@@ -7,10 +7,11 @@ import type { PluginSettingField } from "../../core/plugins/contract.ts";
 import type { AppRuntime } from "../../core/runtime/runtime.server.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
 import { translateError } from "../../ui/translate-error.ts";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.plugin.manage";
 
@@ -40,7 +41,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const values = { ...plugin.settings.defaults, ...saved };
   const name = t(`${plugin.id}:${plugin.name}`);
   return {
-    title: `${t("staff:plugins.settings.title", { plugin: name })} · Nusa CRM`,
+    title: withAppName(t("staff:plugins.settings.title", { plugin: name })),
     tabs: settingsTabPermissions(actor.permissions),
     saved: new URL(request.url).searchParams.get("notice") === "saved",
     plugin: {

@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,10 +9,11 @@ import type { AppRuntime } from "../../core/runtime/runtime.server.ts";
 import { PluginDependencyError } from "../../core/plugins/registry.server.ts";
 import { z } from "../../core/validation/validation.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.plugin.manage";
 
@@ -40,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const changed = url.searchParams.get("plugin");
   const notice = url.searchParams.get("notice");
   return {
-    title: `${t("plugins.title")} · Nusa CRM`,
+    title: withAppName(t("plugins.title")),
     tabs: settingsTabPermissions(actor.permissions),
     notice:
       changed && runtime.registry.get(changed) && (notice === "enabled" || notice === "disabled")

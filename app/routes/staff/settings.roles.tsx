@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,10 +10,11 @@ import { listRolesWithPermissions, permissionLabel, roleLabel, setRolePermission
 import { z } from "../../core/validation/validation.ts";
 import { FormAlert } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.role.manage";
 const permissionIds = z.array(z.string().min(1).max(200)).max(1000).default([]);
@@ -40,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const saved = roles.find((r) => r.id === url.searchParams.get("saved"));
   return {
-    title: `${t("settings.roles.title")} · Nusa CRM`,
+    title: withAppName(t("settings.roles.title")),
     tabs: settingsTabPermissions(actor.permissions),
     saved: saved ? roleLabel(language, saved) : null,
     roles: roles.map((r) => ({ ...r, label: roleLabel(language, r) })),

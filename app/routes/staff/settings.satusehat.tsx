@@ -1,6 +1,6 @@
 // /staff/settings/satusehat — the organisation's SATUSEHAT ids (Organization, a Location per hospital
 // branch), which the FHIR API then uses for identifiers and references in SATUSEHAT's systems.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -9,10 +9,11 @@ import { hospitalBranches, readSatusehatSettings, saveSatusehatSettings } from "
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { SettingsTabs, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "fhir"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = fixedT(context.language, "fhir");
   const [settings, branches] = await Promise.all([readSatusehatSettings(db), hospitalBranches(db)]);
   return {
-    title: `${t("satusehat.title")} · Nusa CRM`,
+    title: withAppName(t("satusehat.title")),
     tabs: settingsTabPermissions(actor.permissions),
     saved: new URL(request.url).searchParams.get("notice") === "saved",
     settings,

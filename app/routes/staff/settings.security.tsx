@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRecentAuth, requireStaff } from "../../core/auth/guards.server.ts";
@@ -10,9 +10,10 @@ import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { roleLabel } from "../../core/roles/roles.server.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
 import { isUuid } from "../../core/validation/ids.ts";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "security"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = fixedT(context.language, "security");
   const notice = new URL(request.url).searchParams.get("notice");
   return {
-    title: `${t("settings.title")} · Nusa CRM`,
+    title: withAppName(t("settings.title")),
     tabs: settingsTabPermissions(actor.permissions),
     notice: notice === "saved" || notice === "reset" ? notice : null,
     policy: settings.policy,

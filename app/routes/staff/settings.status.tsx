@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -6,10 +6,11 @@ import { formatDateTime, formatNumber } from "../../core/i18n/format.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { loadOperationsStatus } from "../../core/operations/operations-status.server.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff", "operations"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const when = (iso: string | null) => (iso ? formatDateTime(iso, language) : null);
   const number = (n: number) => formatNumber(n, language);
   return {
-    title: `${fixedT(language, "operations")("status.title")} · Nusa CRM`,
+    title: withAppName(fixedT(language, "operations")("status.title")),
     tabs: settingsTabPermissions(actor.permissions),
     updated: when(status.at)!,
     alertCount: status.alertCount,

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
@@ -12,10 +12,11 @@ import { z } from "../../core/validation/validation.ts";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 import { SettingsTabs, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.settings.manage";
 
@@ -41,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [sla, firstResponse, autoClose] = await Promise.all([readTicketSla(db), readTicketFirstResponse(db), readTicketAutoClose(db)]);
   const t = fixedT(context.language, "staff");
   return {
-    title: `${t("settings.tickets.title")} · Nusa CRM`,
+    title: withAppName(t("settings.tickets.title")),
     tabs: settingsTabPermissions(actor.permissions),
     saved: new URL(request.url).searchParams.get("notice") === "saved",
     policy: {

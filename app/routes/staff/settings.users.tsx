@@ -1,6 +1,6 @@
 import { getCollectionProps, getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRecentAuth, requireStaff } from "../../core/auth/guards.server.ts";
@@ -20,10 +20,11 @@ import {
 import { fields as fieldTypes, z } from "../../core/validation/validation.ts";
 import { FieldErrors, FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
+import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Nusa CRM" }];
+export const meta = titleMeta;
 
 const PERMISSION = "core.user.manage";
 const languageValues = ["id", "en"] as const;
@@ -80,7 +81,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   const t = fixedT(context.language, "staff");
   return {
-    title: `${t("settings.users.title")} · Nusa CRM`,
+    title: withAppName(t("settings.users.title")),
     tabs: settingsTabPermissions(actor.permissions),
     me: actor.userId,
     q,
