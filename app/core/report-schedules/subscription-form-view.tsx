@@ -39,7 +39,7 @@ export function SubscriptionForm({ options, zone, defaults, lastResult }: { opti
     id: defaults ? `subscription-${defaults.id}` : "subscription-new",
     lastResult,
     constraint: getZodConstraint(subscriptionSchema),
-    defaultValue: defaults ?? { frequency: "daily", weekday: "1", monthDay: "1", localTime: "07:00", mode: "digest", alertDirection: "above", alertHysteresis: "0", emailLanguage: "id", branch: options.allBranches ? "" : (options.branches[0]?.id ?? "") },
+    defaultValue: defaults ?? { frequency: "daily", weekday: "1", monthDay: "1", localTime: "07.00", mode: "digest", alertDirection: "above", alertHysteresis: "0", emailLanguage: "id", branch: options.allBranches ? "" : (options.branches[0]?.id ?? "") },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: subscriptionSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",

@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
-import { PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
+import { formatLocalTime, PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { z } from "../../../app/plugin-api/index.ts";
 import { exceptionSchema, practitionerSchema, scheduleSchema, serviceSchema } from "../appointment-forms.ts";
 import { activeServices } from "../availability.server.ts";
@@ -217,8 +217,8 @@ export default function Setup() {
                 <td data-label={t("staff.columns.service")}>{s.serviceName}</td>
                 <td data-label={t("staff.fields.weekday")}>{t(`weekdays.${s.weekday}`)}</td>
                 <td data-label={t("staff.columns.time")}>
-                  {s.startTime}–{s.endTime}
-                  {s.breakStart ? ` (${s.breakStart}–${s.breakEnd})` : ""}
+                  {formatLocalTime(s.startTime)}–{formatLocalTime(s.endTime)}
+                  {s.breakStart && s.breakEnd ? ` (${formatLocalTime(s.breakStart)}–${formatLocalTime(s.breakEnd)})` : ""}
                 </td>
                 <td data-label={t("staff.fields.slotMinutes")}>{s.slotMinutes}</td>
                 <td data-label={t("staff.fields.capacity")}>{s.capacity}</td>
