@@ -51,8 +51,14 @@ export function searchArms(q: string): { arms: SQL; byName: boolean } | null {
   const arms: SQL[] = [];
   const compact = text.replace(/[\s.\-()]/g, "");
   // exact matches rank above any fuzzy one
+  // NIK and BPJS are stored digits only; member cards and record numbers keep their dashes ("RM-0045")
+  const unspaced = text.replace(/\s/g, "");
+  const values = [...new Set([compact, compact.toUpperCase(), unspaced, unspaced.toUpperCase()])];
   arms.push(
-    sql`select ${contactIdentifiers.contactId} as id, 2::real as score from ${contactIdentifiers} where ${contactIdentifiers.value} in (${compact}, ${compact.toUpperCase()})`,
+    sql`select ${contactIdentifiers.contactId} as id, 2::real as score from ${contactIdentifiers} where ${contactIdentifiers.value} in (${sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    )})`,
   );
   const phone = normalizePhone(text);
   if (phone) arms.push(sql`select ${contacts.id} as id, 2::real as score from ${contacts} where ${contacts.phone} = ${phone}`);
