@@ -24,6 +24,7 @@ export default [
   route("staff/invitation", "routes/auth/accept-invitation.tsx", { id: "staff-invitation" }),
   route("staff", "routes/staff/layout.tsx", [
     index("routes/staff/dashboard.tsx"),
+    route("search", "routes/staff/search.tsx"),
     route("contacts", "routes/staff/contacts.tsx"),
     route("contacts/import", "routes/staff/contacts.import.tsx"),
     route("contacts/duplicates", "routes/staff/contacts.duplicates.tsx"),

@@ -1,6 +1,6 @@
 // The one module plugins may import from the core. Everything here is stable API: a plugin that
 // needs more should ask for it here rather than reach into app/core.
-import type { InstalledPlugin, KpiDefinition, PluginManifest, PluginServer } from "../core/plugins/contract.ts";
+import type { InstalledPlugin, KpiDefinition, PluginManifest, PluginServer, SearchProvider } from "../core/plugins/contract.ts";
 
 export type {
   Actor,
@@ -41,6 +41,9 @@ export type {
   PluginCommand,
   PluginSettingField,
   Portal,
+  SearchContext,
+  SearchProvider,
+  SearchResult,
   TimelineItemView,
   TimelineSource,
   TransactionSource,
@@ -84,6 +87,11 @@ export function defineServer(server: PluginServer): PluginServer {
 /** Declares a KPI (a measure with its definition, unit, denominator, permission, dimensions and records) for defineServer's `kpis`. */
 export function defineKpi(kpi: KpiDefinition): KpiDefinition {
   return kpi;
+}
+
+/** Declares a kind of record the staff global search finds (kind, heading key, permission, search) for defineServer's `searchProviders`. */
+export function defineSearchProvider(provider: SearchProvider): SearchProvider {
+  return provider;
 }
 
 /** Builds the entry for plugins/index.ts from a manifest, its server part and its locales. */

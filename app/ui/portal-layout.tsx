@@ -4,12 +4,13 @@
 import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { GlobalSearchBox } from "./global-search-box.tsx";
 import { PortalShell, type NavItem } from "./portal-shell.tsx";
 
 const portals = {
-  staff: { home: "/staff", accountHref: "/staff/security" },
-  portal: { home: "/portal", accountHref: undefined },
-  partner: { home: "/partner", accountHref: "/partner/security" },
+  staff: { home: "/staff", accountHref: "/staff/security", search: "/staff/search" },
+  portal: { home: "/portal", accountHref: undefined, search: undefined },
+  partner: { home: "/partner", accountHref: "/partner/security", search: undefined },
 } as const;
 
 export type PortalKey = keyof typeof portals;
@@ -22,9 +23,16 @@ export interface PortalLayoutData {
 
 function Shell({ portal, data, children }: { portal: PortalKey; data: PortalLayoutData; children: ReactNode }) {
   const { t } = useTranslation();
-  const { home, accountHref } = portals[portal];
+  const { home, accountHref, search } = portals[portal];
   return (
-    <PortalShell portalName={t(`portals.${portal}`)} home={home} userName={data.userName} nav={data.nav} accountHref={accountHref}>
+    <PortalShell
+      portalName={t(`portals.${portal}`)}
+      home={home}
+      userName={data.userName}
+      nav={data.nav}
+      accountHref={accountHref}
+      search={search ? <GlobalSearchBox action={search} /> : undefined}
+    >
       {children}
     </PortalShell>
   );

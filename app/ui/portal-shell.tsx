@@ -16,6 +16,7 @@ export function PortalShell({
   userName,
   nav,
   accountHref,
+  search,
   children,
 }: {
   portalName: string;
@@ -24,6 +25,8 @@ export function PortalShell({
   nav: NavItem[];
   /** The user's own sign-in security page (second factors), linked from their name. */
   accountHref?: string;
+  /** A search box for the header (the staff portal's global search). */
+  search?: ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -37,6 +40,7 @@ export function PortalShell({
           <a className="brand" href={home}>
             Nusa CRM<small>{portalName}</small>
           </a>
+          {search}
           <span className="spacer" />
           {accountHref ? (
             <a className="who" href={accountHref} title={t("shell.accountSecurity")}>

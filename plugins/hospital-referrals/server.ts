@@ -8,6 +8,7 @@ import { seedReferrals } from "./seed.server.ts";
 import { referralChangedEvent } from "./events.ts";
 import { fhirResources } from "./fhir.server.ts";
 import { personalData } from "./personal-data.server.ts";
+import { referralSearch } from "./search.server.ts";
 
 export default defineServer({
   personalData,
@@ -54,5 +55,7 @@ export default defineServer({
     },
   ],
   fhirResources,
+  /** Referral numbers in the staff global search. */
+  searchProviders: [referralSearch],
   seed: seedReferrals,
 });

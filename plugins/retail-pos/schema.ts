@@ -83,6 +83,8 @@ export const retailPosSales = pgTable(
     // the KPI rollups refresh the touched days (ADR 021)
     index("retail_pos_sales_occurred_idx").on(t.occurredAt),
     index("retail_pos_sales_original_idx").on(t.originalSaleId),
+    // the staff global search finds a receipt by its number alone, whatever till printed it
+    index("retail_pos_sales_receipt_no_idx").on(t.receiptNo),
   ],
 );
 

@@ -9,6 +9,7 @@ import { runImport } from "./sale-import.server.ts";
 import { seedRetailPos } from "./seed.server.ts";
 import { contactSales, moveSalesToContact, purchaseSummary, salesReport } from "./sales-history.server.ts";
 import { personalData } from "./personal-data.server.ts";
+import { receiptSearch } from "./search.server.ts";
 
 export default defineServer({
   personalData,
@@ -61,6 +62,8 @@ export default defineServer({
     },
   ],
   transactions: [receiptTransactions],
+  /** Receipt numbers in the staff global search. */
+  searchProviders: [receiptSearch],
   timeline: [
     {
       type: "retail-pos.sale",

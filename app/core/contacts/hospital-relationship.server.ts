@@ -47,6 +47,12 @@ export async function contactsVisibleTo(
   return sql`not ${await hospitalRelationship(runtime, contactId)}`;
 }
 
+/** As contactsVisibleTo, with the enabled plugin ids already at hand (one look-up for many conditions). */
+export function contactsVisibleOf(registry: PluginRegistry, enabled: string[], actor: { permissions: ReadonlySet<string> }, contactId: SQL = sql`${contacts.id}`): SQL | undefined {
+  if (actor.permissions.has(patientReadPermission)) return undefined;
+  return sql`not ${hospitalRelationshipOf(registry, enabled, contactId)}`;
+}
+
 /** Whether `actor` may see this one contact (see contactsVisibleTo). */
 export async function contactVisibleTo(runtime: { db: Database; registry: PluginRegistry }, actor: { permissions: ReadonlySet<string> }, contactId: string) {
   const visible = await contactsVisibleTo(runtime, actor, sql`${contactId}::uuid`);

@@ -25,6 +25,7 @@ import type {
   PluginNavEntry,
   PluginServer,
   Portal,
+  SearchProvider,
   SegmentField,
   TransactionSource,
   TimelineSource,
@@ -49,7 +50,7 @@ export class PluginDependencyError extends Error {
 
 // Paths the core itself owns below each portal; a plugin may not take them.
 const reservedPaths: Record<Portal, string[]> = {
-  staff: ["", "login", "contacts", "partners", "settings", "mailbox", "segments", "reports", "security", "privacy"],
+  staff: ["", "login", "contacts", "partners", "settings", "mailbox", "segments", "reports", "security", "privacy", "search"],
   portal: ["", "login", "register", "verify", "profile", "password", "privacy"],
   partner: ["", "login", "invitation", "users", "reports", "security", "privacy"],
   // /api/fhir would read like the FHIR API, which the core serves at /fhir/r4
@@ -135,6 +136,28 @@ export function validateCommands(plugins: LoadedPlugin[]): string[] {
   const providers = new Map<string, string[]>();
   for (const p of plugins) for (const name of Object.keys(p.server.commands ?? {})) providers.set(name, [...(providers.get(name) ?? []), p.manifest.id]);
   return [...providers].filter(([, ids]) => ids.length > 1).map(([name, ids]) => `command "${name}" is offered by more than one plugin: ${ids.join(", ")}`);
+}
+
+/** Search kinds are unique within their plugin, and their headings are translated in every language. */
+export function searchProviderProblems(installed: InstalledPlugin[], plugins: LoadedPlugin[]): string[] {
+  const problems: string[] = [];
+  for (const p of plugins) {
+    const id = p.manifest.id;
+    const locales = installed.find((i) => i.manifest.id === id)?.locales;
+    const kinds = new Set<string>();
+    for (const provider of p.server.searchProviders ?? []) {
+      if (!/^[a-z][a-zA-Z0-9-]*$/.test(provider.kind)) problems.push(`${id}: search kind "${provider.kind}" must be letters, digits and dashes`);
+      if (kinds.has(provider.kind)) problems.push(`${id}: search kind "${provider.kind}" is declared twice`);
+      kinds.add(provider.kind);
+      if (!(provider.permission in p.manifest.permissions) && !(provider.permission in corePermissions)) {
+        problems.push(`${id}: search kind "${provider.kind}" needs unknown permission "${provider.permission}"`);
+      }
+      for (const language of languages) {
+        if (typeof lookup(locales?.[language] ?? {}, provider.label) !== "string") problems.push(`${id}: translation "${id}:${provider.label}" is missing in "${language}"`);
+      }
+    }
+  }
+  return problems;
 }
 
 // FHIR resource types the core serves itself; a plugin may not offer them.
@@ -231,7 +254,7 @@ export class PluginRegistry {
       installed.map(async (p) => ({ manifest: p.manifest, server: p.server ? (await p.server()).default : {} })),
     );
     // one error listing everything wrong with the server parts, as for the manifests above
-    const serverProblems = [...validateCommands(plugins), ...fhirTypeProblems(plugins), ...eventProblems(plugins)];
+    const serverProblems = [...validateCommands(plugins), ...fhirTypeProblems(plugins), ...eventProblems(plugins), ...searchProviderProblems(installed, plugins)];
     if (serverProblems.length) throw new PluginManifestError(serverProblems);
     return new PluginRegistry(installed, plugins);
   }
@@ -394,6 +417,11 @@ export class PluginRegistry {
   /** Segment fields of enabled plugins the user may see, keyed `<plugin-id>.<key>`. */
   segmentFields(enabled: string[], permissions: ReadonlySet<string>): (SegmentField & { pluginId: string })[] {
     return this.contributions((s) => s.segmentFields, enabled, permissions).map((f) => ({ ...f, key: `${f.pluginId}.${f.key}` }));
+  }
+
+  /** Search providers of the enabled plugins the user may use, with full kinds `<plugin-id>.<kind>`. */
+  searchProviders(enabled: string[], permissions: ReadonlySet<string>): (SearchProvider & { pluginId: string })[] {
+    return this.contributions((s) => s.searchProviders, enabled, permissions).map((p) => ({ ...p, kind: `${p.pluginId}.${p.kind}` }));
   }
 
   /** Transaction sources of the enabled plugins, for customer analytics. */

@@ -1,0 +1,1 @@
+CREATE INDEX "retail_pos_sales_receipt_no_idx" ON "retail_pos_sales" USING btree ("receipt_no");
