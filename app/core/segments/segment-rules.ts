@@ -86,7 +86,10 @@ type Checked = { ok: true; condition: CoreCondition } | { ok: false; error: stri
 const integerPattern = /^-?\d{1,13}$/;
 /** "1.500.000", "1,500,000" and "1 500 000" are all Rp 1500000; decimals are not accepted. */
 function parseAmount(raw: string | undefined, money: boolean): number | null {
-  const cleaned = (raw ?? "").trim().replace(money ? /[.,\s]/g : /\s/g, "").replace(/^Rp/i, "");
+  const typed = (raw ?? "").trim();
+  // thousands as the hint writes them (1.500.000, or 1,500,000 in English), not a decimal point
+  const grouped = /^-?\d{1,3}([.,]\d{3})+$/.test(typed);
+  const cleaned = typed.replace(money || grouped ? /[.,\s]/g : /\s/g, "").replace(/^Rp/i, "");
   if (!integerPattern.test(cleaned)) return null;
   const n = Number(cleaned);
   return Number.isSafeInteger(n) ? n : null;
