@@ -1,17 +1,17 @@
 import { RemixBrowser } from "@remix-run/react";
 import i18next from "i18next";
-import HttpBackend from "i18next-http-backend";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
+import { fetchBackend } from "./core/i18n/fetch-backend.ts";
 
 async function hydrate() {
   const lng = document.documentElement.lang || "id";
   const version = document.documentElement.dataset.i18nVersion ?? "0";
   await i18next
     .use(initReactI18next)
-    .use(HttpBackend)
+    .use(fetchBackend((lng, ns) => `/locales/${lng}/${ns}.json?v=${encodeURIComponent(version)}`))
     .init({
       lng,
       fallbackLng: false,
@@ -19,7 +19,6 @@ async function hydrate() {
       ns: getInitialNamespaces(),
       defaultNS: "common",
       interpolation: { escapeValue: false },
-      backend: { loadPath: `/locales/{{lng}}/{{ns}}.json?v=${version}` },
       react: { useSuspense: false },
     });
   startTransition(() => {

@@ -8,4 +8,5 @@ export { formatDate, formatDateTime, formatLocalDate, formatLocalTime, formatNum
 export { formatPhone, normalizePhone } from "../core/i18n/phone.ts";
 /** meta showing the loader's `title` (see `pageTitle`); `withAppName(record name)` for a title that is a record's name. */
 export { titleMeta, withAppName } from "../core/i18n/page-title.ts";
-export { fields, z } from "../core/validation/validation.ts";
+/** A record's time zone, or the default (WIB) when it has none, for the formatters above. */
+export { zoneOrDefault } from "../core/time/local-time.ts";

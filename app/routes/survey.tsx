@@ -1,6 +1,6 @@
 // The survey link from the e-mail: answered without signing in. The token is checked on every
 // request and used up by the answer; a second answer is refused politely.
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -25,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     about: survey.about,
     token,
     preselected: (satisfactionRatings as readonly string[]).includes(rating ?? "") ? rating : null,
+    constraint: getZodConstraint(surveyAnswerSchema),
   };
 }
 
@@ -39,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function PublicSurvey() {
-  const { state: loaded, about, token, preselected } = useLoaderData<typeof loader>();
+  const { state: loaded, about, token, preselected, constraint } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("portal");
   const state = actionData && actionData.state !== "open" ? actionData.state : loaded;
@@ -52,7 +53,7 @@ export default function PublicSurvey() {
   }
   return (
     <AuthCard title={t("surveys.form.title")}>
-      <SurveyAnswerForm about={about} defaultRating={preselected} lastResult={actionData?.result} hiddenFields={{ token }} />
+      <SurveyAnswerForm about={about} defaultRating={preselected} lastResult={actionData?.result} hiddenFields={{ token }} constraint={constraint} />
     </AuthCard>
   );
 }

@@ -1,8 +1,15 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { getInputProps, getSelectProps } from "@conform-to/react";
+import { getInputProps, getSelectProps, type useForm } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { translateError } from "./translate-error.ts";
+
+/**
+ * A form's HTML constraints (required, minLength, pattern…), computed on the server from its zod
+ * schema with getZodConstraint and passed down as data, so that a page can have them without
+ * shipping zod (and the phone metadata some schemas use) to the browser.
+ */
+export type FormConstraint = NonNullable<Parameters<typeof useForm>[0]["constraint"]>;
 
 type InputType = "text" | "email" | "password" | "tel" | "date" | "number" | "search" | "url";
 

@@ -1,112 +1,38 @@
 // The customer's and the partner's ticket pages look alike; the route modules differ only in their
 // guards and scoping. `ns` is "portal" or "partner": both namespaces carry the same tickets.* keys.
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { defaultTimeZone, formatDateTime, type TimeZone } from "../core/i18n/format.ts";
 import type { Language } from "../core/i18n/languages.ts";
-import {
-  partnerOpenTicketSchema,
-  portalOpenTicketSchema,
-  rateSchema,
-  replySchema,
-  satisfactionRatings,
-  ticketCategories,
-} from "../core/tickets/ticket-forms.ts";
-import { FormAlert, SelectField, TextField } from "./form-field.tsx";
+import { satisfactionRatings, ticketCategories } from "../core/tickets/ticket-vocabulary.ts";
+import { FormAlert, SelectField, TextField, type FormConstraint } from "./form-field.tsx";
 import { PageHeader } from "./portal-shell.tsx";
 import { RatingChoices, StatusBadge, TextAreaField, TicketThread, type ThreadItem } from "./tickets.tsx";
+import { useServerForm } from "./server-form.ts";
 
 type Ns = "portal" | "partner";
 
-export interface OwnTicketRow {
-  id: string;
-  number: string;
-  subject: string;
-  status: string;
-  category: string;
-  createdAt: string | Date;
-  updatedAt: string | Date;
-  satisfaction: string | null;
-  openedByName: string | null;
-  timeZone: TimeZone | null;
-}
-
-export function RequesterTicketList({
+// The requester's forms are validated by the route's action only, with or without JavaScript: the
+// zod schemas (and the phone metadata some use) stay on the server, and the page gets the forms'
+// HTML constraints as loader data (FormConstraint).
+export function RequesterNewTicket({
   ns,
   base,
-  tickets,
-  next,
-  language,
-  showOpener,
+  lastResult,
+  constraint,
 }: {
   ns: Ns;
   base: string;
-  tickets: OwnTicketRow[];
-  next: string | null;
-  language: Language;
-  showOpener: boolean;
+  lastResult?: SubmissionResult<string[]> | null;
+  constraint: FormConstraint;
 }) {
   const { t } = useTranslation(ns);
-  const [params] = useSearchParams();
-  return (
-    <>
-      <PageHeader title={t("tickets.title")}>
-        <Link to={`${base}/new`} className="button">
-          {t("tickets.newButton")}
-        </Link>
-      </PageHeader>
-      <p className="muted">{t("tickets.intro")}</p>
-      {tickets.length === 0 ? (
-        <p className="card muted">{t("tickets.empty")}</p>
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>{t("tickets.columns.subject")}</th>
-              <th>{t("tickets.columns.status")}</th>
-              <th>{t("tickets.columns.category")}</th>
-              {showOpener ? <th>{t("tickets.columns.openedBy")}</th> : null}
-              <th>{t("tickets.columns.updated")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tickets.map((ticket) => (
-              <tr key={ticket.id}>
-                <td data-label={t("tickets.columns.subject")}>
-                  <Link to={`${base}/${ticket.id}`}>{ticket.subject}</Link> <span className="muted">{ticket.number}</span>
-                </td>
-                <td data-label={t("tickets.columns.status")}>
-                  <StatusBadge status={ticket.status} t={t} />
-                </td>
-                <td data-label={t("tickets.columns.category")}>{t(`tickets.categories.${ticket.category}`)}</td>
-                {showOpener ? <td data-label={t("tickets.columns.openedBy")}>{ticket.openedByName ?? "—"}</td> : null}
-                <td data-label={t("tickets.columns.updated")}>{formatDateTime(ticket.updatedAt, language, ticket.timeZone ?? defaultTimeZone)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav className="pager" aria-label={t("common:pager.next")}>
-        {params.get("after") ? <Link to={base}>{t("common:pager.first")}</Link> : <span />}
-        {next ? <Link to={`${base}?after=${encodeURIComponent(next)}`}>{t("common:pager.next")}</Link> : null}
-      </nav>
-    </>
-  );
-}
-
-export function RequesterNewTicket({ ns, base, lastResult }: { ns: Ns; base: string; lastResult?: SubmissionResult<string[]> | null }) {
-  const { t } = useTranslation(ns);
   const navigation = useNavigation();
-  const schema = ns === "partner" ? partnerOpenTicketSchema : portalOpenTicketSchema;
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(schema),
+    constraint,
     defaultValue: { category: "complaint" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   // conform's fields object answers for any name, so the portal decides, not the object
   const referenceField = ns === "partner" ? (fields as typeof fields & { reference: typeof fields.subject }).reference : null;
@@ -167,6 +93,7 @@ export function RequesterTicketDetail({
   language,
   actionData,
   created,
+  constraints,
 }: {
   ns: Ns;
   base: string;
@@ -175,23 +102,20 @@ export function RequesterTicketDetail({
   language: Language;
   actionData: ActionReply;
   created: boolean;
+  constraints: { reply: FormConstraint; rate: FormConstraint };
 }) {
   const { t } = useTranslation(ns);
   const navigation = useNavigation();
   const timeZone = ticket.timeZone ?? defaultTimeZone;
-  const [replyForm, replyFields] = useForm({
+  const [replyForm, replyFields] = useServerForm({
     id: "reply",
     lastResult: navigation.state === "idle" && actionData?.intent === "reply" ? actionData.result : undefined,
-    constraint: getZodConstraint(replySchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: replySchema }),
-    shouldValidate: "onSubmit",
+    constraint: constraints.reply,
   });
-  const [rateForm, rateFields] = useForm({
+  const [rateForm, rateFields] = useServerForm({
     id: "rate",
     lastResult: actionData?.intent === "rate" ? actionData.result : undefined,
-    constraint: getZodConstraint(rateSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: rateSchema }),
-    shouldValidate: "onSubmit",
+    constraint: constraints.rate,
   });
   const ratingLabels = Object.fromEntries(satisfactionRatings.map((r) => [r, t(`tickets.ratings.${r}`)])) as Record<(typeof satisfactionRatings)[number], string>;
   const own: ThreadItem["authorKind"][] = ns === "partner" ? ["partner"] : ["customer"];

@@ -1,32 +1,35 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { satisfactionRatings, surveyAnswerSchema } from "../core/surveys/survey-forms.ts";
-import { FormAlert } from "./form-field.tsx";
+import { satisfactionRatings } from "../core/tickets/ticket-vocabulary.ts";
+import { FormAlert, type FormConstraint } from "./form-field.tsx";
 import { RatingChoices, TextAreaField } from "./tickets.tsx";
+import { useServerForm } from "./server-form.ts";
 
 export type SurveyAbout = { kind: "ticket" | "branch" | "service"; number: string; branch: string };
 
-/** One survey, answered in one tap plus an optional comment; texts from the `portal` namespace. */
+/**
+ * One survey, answered in one tap plus an optional comment; texts from the `portal` namespace.
+ * Validated by the route's action (surveyAnswerSchema); `constraint` is its HTML constraints.
+ */
 export function SurveyAnswerForm({
   about,
   defaultRating,
   lastResult,
   hiddenFields = {},
+  constraint,
 }: {
   about: SurveyAbout;
   defaultRating?: string | null;
   lastResult?: SubmissionResult<string[]> | null;
   hiddenFields?: Record<string, string>;
+  constraint: FormConstraint;
 }) {
   const { t } = useTranslation("portal");
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(surveyAnswerSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: surveyAnswerSchema }),
-    shouldValidate: "onSubmit",
+    constraint,
   });
   const labels = Object.fromEntries(satisfactionRatings.map((r) => [r, t(`surveys.ratings.${r}`)])) as Record<(typeof satisfactionRatings)[number], string>;
   return (

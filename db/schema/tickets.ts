@@ -3,13 +3,10 @@ import { boolean, index, pgSequence, pgTable, text, timestamp, uuid } from "driz
 import { branches } from "./branches.ts";
 import { contacts } from "./contacts.ts";
 import { partnerOrganisations } from "./partner-organisations.ts";
+import { satisfactionRatings, ticketCategories, ticketChannels, ticketPriorities, ticketStatuses } from "./ticket-vocabulary.ts";
 import { users } from "./users.ts";
 
-export const ticketCategories = ["complaint", "service_request", "billing", "information", "other"] as const;
-export const ticketPriorities = ["low", "normal", "high", "urgent"] as const;
-export const ticketStatuses = ["open", "in_progress", "waiting_customer", "resolved", "closed"] as const;
-export const ticketChannels = ["portal", "partner", "phone", "walk_in", "email", "whatsapp"] as const;
-export const satisfactionRatings = ["excellent", "good", "average", "poor"] as const;
+export { satisfactionRatings, ticketCategories, ticketChannels, ticketPriorities, ticketStatuses };
 
 export const ticketNumbers = pgSequence("ticket_number_seq", { startWith: 1001 });
 

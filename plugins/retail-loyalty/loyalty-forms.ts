@@ -1,5 +1,5 @@
 // Client-safe form schemas of the loyalty pages.
-import { z } from "../../app/plugin-api/ui.ts";
+import { z } from "../../app/plugin-api/index.ts";
 
 export const redeemSchema = z.object({ intent: z.literal("redeem"), rewardId: z.string().uuid() });
 

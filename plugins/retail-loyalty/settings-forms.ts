@@ -1,7 +1,7 @@
 // Client-safe form schemas of the programme settings page (/staff/loyalty-settings). Every message
 // is an i18n key; numbers get their own messages because a range is clearer than "not valid".
 import { isLocalDate } from "../../app/plugin-api/index.ts";
-import { z } from "../../app/plugin-api/ui.ts";
+import { z } from "../../app/plugin-api/index.ts";
 
 /** Same list as `campaignScopes` in schema.ts (which the browser must not load). */
 export const campaignScopeValues = ["all", "categories", "skus", "tiers"] as const;

@@ -1,6 +1,6 @@
 // Client-safe form schemas of the retail-pos staff pages.
 import { isLocalDate } from "../../app/plugin-api/index.ts";
-import { z } from "../../app/plugin-api/ui.ts";
+import { z } from "../../app/plugin-api/index.ts";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date").refine(isLocalDate, "validation.date");
 

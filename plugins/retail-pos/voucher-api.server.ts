@@ -4,7 +4,7 @@
 // tables: the answer's shape is re-declared and validated here, like loyalty does with POS events).
 import type { AppLoadContext } from "@remix-run/node";
 import { callCommand } from "../../app/plugin-api/server.ts";
-import { z } from "../../app/plugin-api/ui.ts";
+import { z } from "../../app/plugin-api/index.ts";
 import { apiIssues, posError, posJson } from "./api-errors.server.ts";
 import { authenticatePosRequest } from "./api-handler.server.ts";
 import { voucherCheckSchema, voucherCodeSchema, voucherRedeemSchema } from "./sale-payload.ts";

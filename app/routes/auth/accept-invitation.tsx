@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -8,6 +8,7 @@ import { acceptInvitationSchema } from "../../core/auth/auth-forms.ts";
 import { startSession } from "../../core/auth/session.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const kind = kindOf(request);
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const invitee = token ? await invitationDetails(context.runtime, kind, token) : null;
-  return { title: pageTitle(context.language, `auth:invitation.title.${kind}`), kind, token, invitee };
+  return { title: pageTitle(context.language, `auth:invitation.title.${kind}`), kind, token, invitee, constraint: getZodConstraint(acceptInvitationSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,16 +39,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AcceptInvitation() {
-  const { kind, token, invitee } = useLoaderData<typeof loader>();
+  const { kind, token, invitee, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(acceptInvitationSchema),
+    constraint,
     defaultValue: { name: invitee?.name ?? "" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: acceptInvitationSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   if (!invitee) {
     return (

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -7,6 +7,7 @@ import { requestPasswordReset } from "../../core/auth/accounts.server.ts";
 import { emailOnlySchema, portalKinds, type PortalName } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -19,7 +20,7 @@ function portalParam(request: Request): PortalName {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return { title: pageTitle(context.language, "auth:forgot.title"), portal: portalParam(request) };
+  return { title: pageTitle(context.language, "auth:forgot.title"), portal: portalParam(request), constraint: getZodConstraint(emailOnlySchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,14 +33,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
-  const { portal } = useLoaderData<typeof loader>();
+  const { portal, constraint } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("auth");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult: actionData?.result,
-    constraint: getZodConstraint(emailOnlySchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: emailOnlySchema }),
-    shouldValidate: "onBlur",
+    constraint,
   });
   return (
     <AuthCard title={t("forgot.title")} subtitle={t("forgot.subtitle")}>

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -11,6 +11,7 @@ import { startSession } from "../../core/auth/session.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta, withAppName } from "../../core/i18n/page-title.ts";
 
 export const handle = { i18n: ["common", "auth"] };
@@ -27,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     redirectTo: url.searchParams.get("redirectTo") ?? "",
     notice: url.searchParams.get("notice"),
     title: withAppName(t(`signIn.title.${portal}`)),
+    constraint: getZodConstraint(signInSchema),
   };
 }
 
@@ -54,16 +56,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignIn() {
-  const { portal, redirectTo, notice } = useLoaderData<typeof loader>();
+  const { portal, redirectTo, notice, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(signInSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    constraint,
   });
   const unverified = form.errors?.includes("auth:signIn.errors.unverified");
   return (

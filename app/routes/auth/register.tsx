@@ -1,12 +1,13 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Trans, useTranslation } from "react-i18next";
 import { registerCustomer, reserveRegistration } from "../../core/auth/accounts.server.ts";
 import { registerSchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FieldErrors, FormAlert, TextField } from "../../ui/form-field.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -15,7 +16,7 @@ export const meta = titleMeta;
 
 export async function loader({ context }: LoaderFunctionArgs) {
   if (context.auth?.user.kind === "customer") throw redirect("/portal");
-  return { title: pageTitle(context.language, "auth:register.title") };
+  return { title: pageTitle(context.language, "auth:register.title"), constraint: getZodConstraint(registerSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,15 +34,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Register() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(registerSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: registerSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    constraint,
   });
   return (
     <AuthCard title={t("register.title")} subtitle={t("register.subtitle")}>

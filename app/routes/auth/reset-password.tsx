@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -7,6 +7,7 @@ import { isValidResetToken, resetPassword } from "../../core/auth/accounts.serve
 import { newPasswordSchema } from "../../core/auth/auth-forms.ts";
 import { AuthCard } from "../../ui/auth-card.tsx";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -19,7 +20,7 @@ const portalOfKind = { staff: "staff", customer: "portal", partner: "partner" } 
 // scanners that follow links cannot burn it.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  return { title: pageTitle(context.language, "auth:reset.title"), token, valid: token ? await isValidResetToken(context.runtime, token) : false };
+  return { title: pageTitle(context.language, "auth:reset.title"), token, valid: token ? await isValidResetToken(context.runtime, token) : false, constraint: getZodConstraint(newPasswordSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,15 +32,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ResetPassword() {
-  const { token, valid } = useLoaderData<typeof loader>();
+  const { token, valid, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(newPasswordSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    constraint,
   });
   if (!valid) {
     return (

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -10,6 +10,7 @@ import { getOwnOrganisation, updateOwnOrganisationContact } from "../../core/par
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { Notice } from "../../ui/notice.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
   const organisation = await getOwnOrganisation(context.runtime.db, actor);
   if (!organisation) notFound();
-  return { title: pageTitle(context.language, "partner:nav.organisation"), organisation: { ...organisation, phone: formatPhone(organisation.phone) } };
+  return { title: pageTitle(context.language, "partner:nav.organisation"), organisation: { ...organisation, phone: formatPhone(organisation.phone) }, constraint: getZodConstraint(organisationContactSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,15 +32,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Organisation() {
-  const { organisation } = useLoaderData<typeof loader>();
+  const { organisation, constraint } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("partner");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult: actionData?.result,
-    constraint: getZodConstraint(organisationContactSchema),
+    constraint,
     defaultValue: { email: organisation.email ?? "", phone: organisation.phone, address: organisation.address ?? "", city: organisation.city ?? "" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: organisationContactSchema }),
-    shouldValidate: "onBlur",
   });
   return (
     <>

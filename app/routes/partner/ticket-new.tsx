@@ -1,6 +1,6 @@
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { fixedT, pageTitle } from "../../core/i18n/i18n.server.ts";
 import { partnerOpenTicketSchema } from "../../core/tickets/ticket-forms.ts";
@@ -12,7 +12,7 @@ export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requirePartner(context, request);
-  return { title: pageTitle(context.language, "partner:tickets.new.title") };
+  return { title: pageTitle(context.language, "partner:tickets.new.title"), constraint: getZodConstraint(partnerOpenTicketSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -25,6 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function PartnerNewTicket() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  return <RequesterNewTicket ns="partner" base="/partner/tickets" lastResult={lastResult} />;
+  return <RequesterNewTicket ns="partner" base="/partner/tickets" lastResult={lastResult} constraint={constraint} />;
 }

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { listOwnTickets } from "../../core/tickets/tickets.server.ts";
-import { RequesterTicketList } from "../../ui/requester-tickets.tsx";
+import { RequesterTicketList } from "../../ui/requester-ticket-list.tsx";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 

@@ -1,7 +1,7 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { changePassword } from "../../core/auth/accounts.server.ts";
 import { changePasswordSchema } from "../../core/auth/auth-forms.ts";
@@ -9,6 +9,7 @@ import { requireCustomer, requirePartner } from "../../core/auth/guards.server.t
 import { startSession } from "../../core/auth/session.server.ts";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -22,7 +23,7 @@ function requireSelf(context: LoaderFunctionArgs["context"], request: Request) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSelf(context, request);
-  return { title: pageTitle(context.language, "auth:password.title") };
+  return { title: pageTitle(context.language, "auth:password.title"), constraint: getZodConstraint(changePasswordSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -39,14 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ChangePassword() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("auth");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult,
-    constraint: getZodConstraint(changePasswordSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    constraint,
   });
   return (
     <>

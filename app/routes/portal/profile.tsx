@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -10,6 +10,7 @@ import { formatDateTime } from "../../core/i18n/format.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
+import { useServerForm } from "../../ui/server-form.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const profile = await getOwnProfile(context.runtime.db, actor);
   if (!profile) throw new Response("Not Found", { status: 404 });
-  return { title: pageTitle(context.language, "portal:profile.title"), profile: { ...profile, phone: formatPhone(profile.phone) }, language: context.language };
+  return { title: pageTitle(context.language, "portal:profile.title"), profile: { ...profile, phone: formatPhone(profile.phone) }, language: context.language, constraint: getZodConstraint(customerProfileSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,13 +32,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { profile, language } = useLoaderData<typeof loader>();
+  const { profile, language, constraint } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("portal");
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     lastResult: navigation.state === "idle" ? actionData?.result : undefined,
-    constraint: getZodConstraint(customerProfileSchema),
+    constraint,
     defaultValue: {
       fullName: profile.fullName,
       phone: profile.phone,
@@ -46,9 +47,6 @@ export default function Profile() {
       city: profile.city ?? "",
       preferredChannel: profile.preferredChannel,
     },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: customerProfileSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <>

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const survey = await getOwnSurvey(context.runtime.db, actor, params.surveyId ?? "");
   if (!survey) notFound();
-  return { title: pageTitle(context.language, "portal:surveys.form.title"), survey };
+  return { title: pageTitle(context.language, "portal:surveys.form.title"), survey, constraint: getZodConstraint(surveyAnswerSchema) };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -30,7 +30,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PortalSurvey() {
-  const { survey } = useLoaderData<typeof loader>();
+  const { survey, constraint } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("portal");
   const state = actionData && actionData.state !== "open" ? actionData.state : survey.state;
@@ -42,7 +42,7 @@ export default function PortalSurvey() {
       <PageHeader title={t("surveys.form.title")} />
       <section className="card narrow-card">
         {state === "open" ? (
-          <SurveyAnswerForm about={survey.about} lastResult={actionData?.result} />
+          <SurveyAnswerForm about={survey.about} lastResult={actionData?.result} constraint={constraint} />
         ) : (
           <>
             <h2>{t(`surveys.states.${state}.title`)}</h2>

@@ -1,6 +1,6 @@
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireCustomer } from "../../core/auth/guards.server.ts";
 import { portalOpenTicketSchema } from "../../core/tickets/ticket-forms.ts";
 import { openTicketAsCustomer } from "../../core/tickets/tickets.server.ts";
@@ -12,7 +12,7 @@ export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireCustomer(context, request);
-  return { title: pageTitle(context.language, "portal:tickets.new.title") };
+  return { title: pageTitle(context.language, "portal:tickets.new.title"), constraint: getZodConstraint(portalOpenTicketSchema) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -24,6 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function PortalNewTicket() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  return <RequesterNewTicket ns="portal" base="/portal/tickets" lastResult={lastResult} />;
+  return <RequesterNewTicket ns="portal" base="/portal/tickets" lastResult={lastResult} constraint={constraint} />;
 }

@@ -5,7 +5,7 @@ import { requireCustomer } from "../../core/auth/guards.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { pendingSurveysOf } from "../../core/surveys/surveys.server.ts";
 import { listOwnTickets } from "../../core/tickets/tickets.server.ts";
-import { RequesterTicketList } from "../../ui/requester-tickets.tsx";
+import { RequesterTicketList } from "../../ui/requester-ticket-list.tsx";
 import { titleMeta } from "../../core/i18n/page-title.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireCustomer, requirePartner } from "../../core/auth/guards.server.ts";
@@ -20,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor, ns } = requireRequester(context, request);
   const found = await getOwnTicket(context.runtime.db, actor, params.ticketId ?? "");
   if (!found) notFound();
-  return { ...found, language: context.language, ns };
+  return { ...found, language: context.language, ns, constraints: { reply: getZodConstraint(replySchema), rate: getZodConstraint(rateSchema) } };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -44,7 +44,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function RequesterTicket() {
-  const { ticket, messages, language, ns } = useLoaderData<typeof loader>();
+  const { ticket, messages, language, ns, constraints } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -56,6 +56,7 @@ export default function RequesterTicket() {
       language={language}
       actionData={actionData}
       created={params.get("created") === "1"}
+      constraints={constraints}
     />
   );
 }

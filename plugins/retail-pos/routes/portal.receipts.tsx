@@ -3,8 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatDateTime, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
-import { zoneOrDefault } from "../../../app/plugin-api/index.ts";
+import { PageHeader, formatDateTime, formatNumber, formatRupiah, zoneOrDefault, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { listOwnReceipts } from "../sales-history.server.ts";
 
 export const handle = { i18n: ["common", "portal", "retail-pos"] };
