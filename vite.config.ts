@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
+import { clientModuleSizes } from "./tests/tools/client-module-sizes.ts";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -8,6 +9,7 @@ declare module "@remix-run/node" {
 }
 
 const isTest = Boolean(process.env.VITEST);
+const buildDirectory = process.env.BUILD_DIR ?? "build";
 
 export default defineConfig({
   publicDir: "app/ui/public",
@@ -19,7 +21,7 @@ export default defineConfig({
     : [
         remix({
           ignoredRouteFiles: ["**/*"],
-          buildDirectory: process.env.BUILD_DIR ?? "build",
+          buildDirectory,
           future: {
             v3_fetcherPersist: true,
             v3_relativeSplatPath: true,
@@ -29,6 +31,8 @@ export default defineConfig({
             v3_routeConfig: true,
           },
         }),
+        // which modules weigh what in each browser chunk, for tests/tools/js-budget.mjs
+        clientModuleSizes(buildDirectory),
       ],
   test: {
     include: ["app/**/*.test.{ts,tsx}", "plugins/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
