@@ -30,9 +30,12 @@ export interface BookInput {
 }
 
 /**
- * Books a slot. The seat is claimed by an INSERT that the partial unique index
- * (practitioner, start, seat) lets through for exactly one live appointment; a loser of the race
- * tries the slot's next seat, then reports slotTaken. A customer books only for their own contact.
+ * Books a slot. A request that finds a seat free takes its turn on a lock of that slot (held to
+ * the end of the booking's transaction) and there takes the lowest free seat, or answers slotTaken
+ * when the requests before it took the last one; once the slot is full, requests answer slotTaken
+ * without queueing. Before, every request waited on each seat's transaction in turn. The partial unique index (practitioner, start, seat) is what
+ * guarantees one live appointment per seat; a seat taken outside the lock (a waitlist offer) is
+ * looked at again. A customer books only for their own contact.
  */
 export async function bookAppointment(db: Database, services_: PluginServices, actor: Actor, input: BookInput): Promise<Result<{ appointment: typeof appointments.$inferSelect }>> {
   const contactId = actor.kind === "customer" ? actor.contactId : input.contactId;
@@ -64,9 +67,14 @@ export async function bookAppointment(db: Database, services_: PluginServices, a
   // "any doctor": the least busy slot first
   const candidates = slots.sort((a, b) => a.taken / a.capacity - b.taken / b.capacity);
   for (const slot of candidates) {
-    for (let seat = 1; seat <= slot.capacity; seat++) {
+    for (let attempt = 0; attempt < slot.capacity; attempt++) {
+      // full as far as committed bookings show: no need to queue for the lock
+      if ((await lowestFreeSeat(db, slot)) === null) break;
       try {
         const appointment = await db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`hospital-appointments.slot:${slot.practitionerId}:${slot.startAt.toISOString()}`}, 0))`);
+          const seat = await lowestFreeSeat(tx, slot);
+          if (seat === null) return null;
           const [row] = await tx
             .insert(appointments)
             .values({
@@ -104,16 +112,28 @@ export async function bookAppointment(db: Database, services_: PluginServices, a
           await audit(tx, actor, { action: previous ? "appointment.rescheduled" : "appointment.booked", entityType: "hospital-appointments.visit", entityId: row.id, data: { contactId: row.contactId } });
           return row;
         });
+        if (!appointment) break; // every seat is taken: the next candidate slot
         return { ok: true, appointment };
       } catch (error) {
         const constraint = uniqueViolation(error);
         if (!constraint) throw error;
         if (constraint.includes("contact_slot")) return { ok: false, error: "alreadyBooked" };
-        // someone else holds this seat: try the next one
+        // the seat was taken outside the lock (a waitlist offer): look again
       }
     }
   }
   return { ok: false, error: "slotTaken" };
+}
+
+/** The lowest seat of the slot no live appointment holds, or null when all are held. */
+async function lowestFreeSeat(db: Database, slot: { practitionerId: string; startAt: Date; capacity: number }): Promise<number | null> {
+  const held = await db
+    .select({ seat: appointments.seat })
+    .from(appointments)
+    .where(and(eq(appointments.practitionerId, slot.practitionerId), eq(appointments.startAt, slot.startAt), ne(appointments.status, "cancelled")));
+  const taken = new Set(held.map((h) => h.seat));
+  for (let seat = 1; seat <= slot.capacity; seat++) if (!taken.has(seat)) return seat;
+  return null;
 }
 
 /** An appointment the actor may act on: a customer only their own contact's; staff any. */
