@@ -13,6 +13,10 @@ import { nameSimilarityThreshold, searchArms, searchContacts } from "../../app/c
 import { encodeTimelineCursor, listTimeline } from "../../app/core/contacts/timeline.server.ts";
 import { formatPhone } from "../../app/core/i18n/phone.ts";
 import { corePermissions } from "../../app/core/permissions/permissions.server.ts";
+import { registerNamespaces } from "../../app/core/i18n/i18n.server.ts";
+import { PluginRegistry } from "../../app/core/plugins/registry.server.ts";
+import { globalSearch } from "../../app/core/search/global-search.server.ts";
+import { installedPlugins } from "../../plugins/index.ts";
 import { log, openBenchDatabase, percentile, print, round } from "./bench-support.ts";
 import { seedBenchData } from "./seed.ts";
 
@@ -115,6 +119,28 @@ async function main() {
     await measure("contacts.list.page_41", n, () => searchContacts(db, actor, { after: deepCursor }));
     const [branch] = await handle.rows<{ id: string }>(sql`select id from branches order by code limit 1`);
     await measure("contacts.list.filtered", n, () => searchContacts(db, actor, { stage: "customer", branchId: branch.id, tag: "vip" }));
+
+    // the staff global search (/staff/search): every provider a manager may use — contacts, tickets,
+    // and with all plugins enabled referrals and receipts — for a misspelt name, a NIK and a phone.
+    // Floor: the contact search alone for the same query (what the page cannot do without).
+    const registry = await PluginRegistry.load(installedPlugins);
+    await registry.sync(db, null);
+    registerNamespaces(registry.locales());
+    const everyPermission = new Set([...Object.keys(corePermissions), ...installedPlugins.flatMap((p) => Object.keys(p.manifest.permissions))]);
+    const searcher = { ...actor, permissions: everyPermission };
+    const globalQuery = (i: number) => {
+      const sample = samples[i % samples.length];
+      return [typos[i % typos.length], sample.nik, phoneForms(sample.phone, i)][i % 3];
+    };
+    const firstGlobal = await globalSearch({ db, registry }, searcher, { query: samples[0].nik, language: "id" });
+    if (firstGlobal.find((g) => g.kind === "core.contacts")?.results[0]?.id !== samples[0].id) throw new Error("global search missed the NIK");
+    if (firstGlobal.length < 4 || firstGlobal.some((g) => g.failed)) throw new Error(`global search ran ${firstGlobal.map((g) => g.kind).join(", ")}`);
+    await measure(
+      "search.global",
+      n,
+      (i) => globalSearch({ db, registry }, searcher, { query: globalQuery(i), language: "id" }),
+      (i) => searchContacts(db, actor, { q: globalQuery(i), limit: 9 }),
+    );
 
     // the 360 page: what its loader reads (profile, identifiers, consents, open work, surveys,
     // plugin panels) and the first page of the timeline

@@ -4,7 +4,7 @@ import { installedPlugins as installed } from "../../../plugins/index.ts";
 import { defineEvent } from "../events/event-definitions.ts";
 import testGreetings from "../../../tests/fixtures/plugins/test-greetings/index.ts";
 import type { InstalledPlugin, PluginManifest, PluginServer } from "./contract.ts";
-import { eventProblems, PluginManifestError, PluginRegistry, validateManifests } from "./registry.server.ts";
+import { eventProblems, PluginManifestError, PluginRegistry, searchProviderProblems, validateManifests } from "./registry.server.ts";
 
 const locales = {
   id: { meta: { name: "Contoh", description: "Plugin contoh." }, nav: { home: "Beranda contoh" } },
@@ -138,5 +138,35 @@ describe("event definitions checked at start-up", () => {
   it("refuses an event name that is not dotted words, and a version that is not a positive integer", () => {
     expect(() => defineEvent("Shop Order", 1, z.object({}))).toThrow(/dotted lower-case/);
     expect(() => defineEvent("shop.order.placed", 0, z.object({}))).toThrow(/positive integer/);
+  });
+});
+
+describe("search providers checked at start-up", () => {
+  const search = async () => [];
+  it("accepts the installed plugins' providers", async () => {
+    const registry = await PluginRegistry.load(installed);
+    expect(registry.searchProviders(registry.plugins.map((p) => p.manifest.id), new Set(["hospital-referrals.referral.read", "retail-pos.sale.read"])).map((p) => p.kind)).toEqual([
+      "hospital-referrals.referrals",
+      "retail-pos.receipts",
+    ]);
+    // not for staff without the permission, nor from a disabled plugin
+    expect(registry.searchProviders(["retail-pos"], new Set(["hospital-referrals.referral.read", "retail-pos.sale.read"])).map((p) => p.kind)).toEqual(["retail-pos.receipts"]);
+    expect(registry.searchProviders(["hospital-referrals", "retail-pos"], new Set(["retail-pos.sale.read"])).map((p) => p.kind)).toEqual(["retail-pos.receipts"]);
+  });
+
+  it("names a kind declared twice, an unknown permission and a heading missing in a language", () => {
+    const example = plugin({ permissions: { "example.thing.read": { roles: ["agent"] } } }, { id: { ...locales.id, search: { things: "Barang" } }, en: locales.en });
+    const server: PluginServer = {
+      searchProviders: [
+        { kind: "things", label: "search.things", permission: "example.thing.read", search },
+        { kind: "things", label: "search.things", permission: "example.other.read", search },
+      ],
+    };
+    expect(searchProviderProblems([example], [{ manifest: example.manifest, server }])).toEqual([
+      'example: translation "example:search.things" is missing in "en"',
+      'example: search kind "things" is declared twice',
+      'example: search kind "things" needs unknown permission "example.other.read"',
+      'example: translation "example:search.things" is missing in "en"',
+    ]);
   });
 });
