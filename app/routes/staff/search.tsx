@@ -5,13 +5,14 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
+import { withAppName } from "../../core/i18n/page-title.ts";
 import { globalSearch, type SearchGroup } from "../../core/search/global-search.server.ts";
 import { cleanSearchQuery, searchQueryMaxLength, searchQueryMinLength } from "../../core/search/search-query.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 
 export const handle = { i18n: ["common", "staff"] };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ? `${data.title} · Nusa CRM` : "Nusa CRM" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.title) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // every staff member may search; each kind asks for its own permission
