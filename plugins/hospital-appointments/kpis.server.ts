@@ -24,6 +24,7 @@ const dimensions = {
   doctor: { key: sql`p.id`, label: sql`p.name` },
   weekday: { key: sql`extract(isodow from a.local_date)::int::text` },
   hour: { key: localHourSql(sql`a.start_at`, sql`a.branch_id`) },
+  weekdayHour: { key: sql`extract(isodow from a.local_date)::int::text || '|' || ${localHourSql(sql`a.start_at`, sql`a.branch_id`)}` },
   channel: { key: sql`a.channel` },
   confirmation: { key: sql`case when a.confirmed_at is not null then 'confirmed' else 'unconfirmed' end` },
 };
@@ -47,7 +48,7 @@ const visits = defineKpi({
   ...strings("visits", false),
   unit: "count",
   permission: "hospital-appointments.appointment.read",
-  dimensions: ["branch", "poli", "doctor", "weekday", "hour", "channel"],
+  dimensions: ["branch", "poli", "doctor", "weekday", "hour", "weekdayHour", "channel"],
   better: "up",
   rollup: { sources: [appointmentsSource] },
   compute: (q, { db }) => aggregate(db, q, { from, where: sql`${attended} and ${onDays(q)}`, numerator: sql`count(*)`, dimensions, daily: onLocalDate }),
@@ -60,7 +61,7 @@ const noShowRate = defineKpi({
   ...strings("noShowRate", true),
   unit: "percent",
   permission: "hospital-appointments.appointment.read",
-  dimensions: ["branch", "poli", "doctor", "weekday", "hour", "confirmation", "channel"],
+  dimensions: ["branch", "poli", "doctor", "weekday", "hour", "weekdayHour", "confirmation", "channel"],
   better: "down",
   rollup: { sources: [appointmentsSource] },
   compute: (q, { db }) =>

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type KpiDefinition, type KpiQuery } from "../../app/plugin-api/index.ts";
+import { weekdayHourGrid } from "../../app/core/reports/kpi-report.server.ts";
 import { kpiValue } from "../../app/core/reports/kpis.server.ts";
 import { visitTransactions } from "../../plugins/hospital-appointments/analytics-transactions.server.ts";
 import { appointmentKpis } from "../../plugins/hospital-appointments/kpis.server.ts";
@@ -119,6 +120,20 @@ describe("hospital-appointments KPIs", () => {
     expect(Object.keys(byHour).sort()).toEqual(["09", "10"]);
     expect(byHour["10"]).toBe(100);
     expect(await figure(appointmentKpis, "noShowRate", { branchIds: [jkt] })).toBe((1 / 3) * 100);
+    // weekday × hour, each in the branch's own time: Mon 09.00 a1 came (0 %), Mon 10.00 a2 missed
+    // (100 %), Tue 09.00 a3 came and a4 (09.00 WITA) missed (50 %)
+    const grid = await split(appointmentKpis, "noShowRate", { dimension: "weekdayHour" });
+    expect(grid).toEqual({ "1|09": 0, "1|10": 100, "2|09": 50 });
+    const { rows } = await rowsOfKpi(appointmentKpis, "noShowRate", { dimension: "weekdayHour" });
+    expect(weekdayHourGrid(rows.map((r) => ({ key: r.key ?? "", value: kpiValue(appointmentKpis.find((k) => k.id === "noShowRate")!, r) })), "id")).toEqual({
+      rows: ["Senin", "Selasa"],
+      columns: ["09.00", "10.00"],
+      values: [
+        [0, 100],
+        [50, null],
+      ],
+    });
+    expect(weekdayHourGrid([{ key: "7|20", value: 1 }], "en").rows).toEqual(["Sunday"]);
   });
 
   it("waitlist fill rate and booking lead time", async () => {

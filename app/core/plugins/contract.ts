@@ -310,6 +310,8 @@ export const kpiDimensions = [
   "payer",
   "weekday",
   "hour",
+  /** Both at once, keyed "<ISO weekday>|<HH>": the report draws it as a weekday × hour heatmap. */
+  "weekdayHour",
   "purpose",
   "age",
   "confirmation",

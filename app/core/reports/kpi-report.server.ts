@@ -44,16 +44,38 @@ export function valueIsNumerator(kpi: { denominator?: string }, rows: { numerato
   return !kpi.denominator && rows.every((r) => r.value == null || r.value === r.numerator);
 }
 
+/** An ISO weekday (1 = Monday) by name, in the user's language. */
+function weekdayName(isoDay: string, language: "id" | "en") {
+  const day = Number(isoDay);
+  if (!(day >= 1 && day <= 7)) return null;
+  // 1 January 2024 was a Monday
+  return new Intl.DateTimeFormat(language === "id" ? "id-ID" : "en-GB", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, day)));
+}
+
 /** Labels for dimension keys that are codes (weekdays, age buckets), in the user's language. */
 function keyLabel(dimension: string | null, key: string, label: string, language: "id" | "en") {
   const t = fixedT(language, "reports");
-  if (dimension === "weekday") {
-    const day = Number(key);
-    if (day >= 1 && day <= 7) return new Intl.DateTimeFormat(language === "id" ? "id-ID" : "en-GB", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, day)));
-  }
+  if (dimension === "weekday") return weekdayName(key, language) ?? key;
   if (dimension === "age") return t(`ageBuckets.${key}`, { defaultValue: key });
   if (dimension === "hour") return `${key}.00`;
+  if (dimension === "weekdayHour") {
+    const [day, hour] = key.split("|");
+    return `${weekdayName(day, language) ?? day} ${hour}.00`;
+  }
   return label || "–";
+}
+
+/** Rows keyed "<weekday>|<hour>" as a grid: the weekdays and hours that occur, Monday and the earliest hour first. */
+export function weekdayHourGrid(rows: { key: string; value: number | null }[], language: "id" | "en") {
+  const cells = rows.map((r) => ({ day: r.key.split("|")[0] ?? "", hour: r.key.split("|")[1] ?? "", value: r.value }));
+  const days = [...new Set(cells.map((c) => c.day))].sort((a, b) => Number(a) - Number(b));
+  const hours = [...new Set(cells.map((c) => c.hour))].sort();
+  const value = new Map(cells.map((c) => [`${c.day}|${c.hour}`, c.value]));
+  return {
+    rows: days.map((d) => weekdayName(d, language) ?? d),
+    columns: hours.map((h) => `${h}.00`),
+    values: days.map((d) => hours.map((h) => value.get(`${d}|${h}`) ?? null)),
+  };
 }
 
 /** The report of one KPI the user may see, or null when it is unknown to them (disabled plugin, no permission). */
@@ -100,7 +122,20 @@ export async function kpiReport(runtime: AppRuntime, actor: StaffActor, input: {
   const format = (v: number) => formatKpiValue(kpi.unit, v, input.language);
   const labels = { category: dimensionName, stage: tRep("table.stage"), value: name };
   let chart: RenderedChart | null = null;
-  if (rows.length > 1 || (request.dimension && rows.length)) {
+  if (request.dimension === "weekdayHour" && rows.length) {
+    chart = renderChart(
+      `kpi-${kpi.id}`,
+      {
+        kind: "heatmap",
+        title: table.title,
+        description: tRep("breakdownDesc", { name, dimension: dimensionName, from: fmt(request.range.from), to: fmt(request.range.to) }),
+        ...weekdayHourGrid(rows, input.language),
+        format,
+        language: input.language,
+      },
+      labels,
+    );
+  } else if (rows.length > 1 || (request.dimension && rows.length)) {
     chart = request.dimension
       ? renderChart(
           `kpi-${kpi.id}`,

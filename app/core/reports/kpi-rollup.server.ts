@@ -20,6 +20,8 @@ export type RollupKpi = KpiDefinition & { id: string };
 export interface RollupView {
   asOf: Date;
   kpiIds: ReadonlySet<string>;
+  /** The dimensions each KPI's rows were built with: one added since is read live until the rebuild. */
+  dimensions: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 // the span a full rebuild asks for: every day a record can have
@@ -34,6 +36,8 @@ export function isRolledUp(kpi: Pick<KpiDefinition, "rollup" | "snapshot" | "dim
 
 interface Installed {
   kpis: string[];
+  /** Per KPI, the dimensions its rows hold; a KPI gaining one changes the signature, so the rollups are rebuilt. */
+  dimensions?: Record<string, string[]>;
   tables: Record<string, string[]>;
 }
 
@@ -42,8 +46,10 @@ function wanted(kpis: RollupKpi[]): Installed {
   for (const source of [branchesSource, ...kpis.flatMap((k) => (k.snapshot ? [] : (k.rollup?.sources ?? [])))]) {
     for (const column of source.days) (tables[source.table] ??= new Set()).add(column);
   }
+  const rolledUp = kpis.filter(isRolledUp).sort((a, b) => a.id.localeCompare(b.id));
   return {
-    kpis: kpis.filter(isRolledUp).map((k) => k.id).sort(),
+    kpis: rolledUp.map((k) => k.id),
+    dimensions: Object.fromEntries(rolledUp.map((k) => [k.id, [...k.dimensions].sort()])),
     tables: Object.fromEntries(Object.keys(tables).sort().map((t) => [t, [...tables[t]].sort()])),
   };
 }
@@ -195,7 +201,12 @@ export async function refreshKpiRollups(db: Database, kpis: RollupKpi[], options
 export async function rollupView(db: Database): Promise<RollupView | null> {
   const [state] = rowsOf<{ as_of: Date | string | null; triggers: string | null }>(await db.execute(sql`select as_of, triggers from kpi_rollup_state where id = 1`));
   if (!state?.as_of || !state.triggers) return null;
-  return { asOf: new Date(state.as_of), kpiIds: new Set((JSON.parse(state.triggers) as Installed).kpis) };
+  const installed = JSON.parse(state.triggers) as Installed;
+  return {
+    asOf: new Date(state.as_of),
+    kpiIds: new Set(installed.kpis),
+    dimensions: new Map(Object.entries(installed.dimensions ?? {}).map(([id, dimensions]) => [id, new Set(dimensions)])),
+  };
 }
 
 function branchFilter(query: Pick<KpiQuery, "branchIds">): SQL {
@@ -266,6 +277,7 @@ export async function rollupTrend(db: Database, kpi: RollupKpi, buckets: DateRan
 /** Whether this request may read `kpi` from the rollups (they are built, and hold it). */
 export function readsRollup(view: RollupView | null | undefined, kpi: RollupKpi, dimension: KpiDimension | null = null): view is RollupView {
   if (!view || !view.kpiIds.has(kpi.id) || !isRolledUp(kpi)) return false;
+  if (dimension !== null && dimension !== "branch" && !view.dimensions.get(kpi.id)?.has(dimension)) return false;
   return !kpi.snapshot || dimension === null || dimension === "branch";
 }
 
