@@ -4,13 +4,12 @@
 import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { GlobalSearchBox } from "./global-search-box.tsx";
 import { PortalShell, type NavItem } from "./portal-shell.tsx";
 
 const portals = {
-  staff: { home: "/staff", accountHref: "/staff/security", search: "/staff/search" },
-  portal: { home: "/portal", accountHref: undefined, search: undefined },
-  partner: { home: "/partner", accountHref: "/partner/security", search: undefined },
+  staff: { home: "/staff", accountHref: "/staff/security" },
+  portal: { home: "/portal", accountHref: undefined },
+  partner: { home: "/partner", accountHref: "/partner/security" },
 } as const;
 
 export type PortalKey = keyof typeof portals;
@@ -21,9 +20,18 @@ export interface PortalLayoutData {
   nav: NavItem[];
 }
 
-function Shell({ portal, data, children }: { portal: PortalKey; data: PortalLayoutData; children: ReactNode }) {
+/**
+ * `search`: what goes in the header's search slot (the staff shell's box). A layout passes it in,
+ * so that portals without one do not ship its code: every page loads this module through root.
+ */
+interface ShellProps {
+  portal: PortalKey;
+  search?: ReactNode;
+}
+
+function Shell({ portal, search, data, children }: ShellProps & { data: PortalLayoutData; children: ReactNode }) {
   const { t } = useTranslation();
-  const { home, accountHref, search } = portals[portal];
+  const { home, accountHref } = portals[portal];
   return (
     <PortalShell
       portalName={t(`portals.${portal}`)}
@@ -31,17 +39,17 @@ function Shell({ portal, data, children }: { portal: PortalKey; data: PortalLayo
       userName={data.userName}
       nav={data.nav}
       accountHref={accountHref}
-      search={search ? <GlobalSearchBox action={search} /> : undefined}
+      search={search}
     >
       {children}
     </PortalShell>
   );
 }
 
-export function PortalLayout({ portal }: { portal: PortalKey }) {
+export function PortalLayout({ portal, search }: ShellProps) {
   const data = useLoaderData<PortalLayoutData>();
   return (
-    <Shell portal={portal} data={data}>
+    <Shell portal={portal} search={search} data={data}>
       <Outlet />
     </Shell>
   );
@@ -69,7 +77,7 @@ export function ErrorMessage({ home }: { home: string }) {
  * A page of the portal failed: the message inside the portal's shell. When the layout's own loader
  * failed (not signed in as this portal's user), there is no menu to keep: the message alone.
  */
-export function PortalErrorBoundary({ portal }: { portal: PortalKey }) {
+export function PortalErrorBoundary({ portal, search }: ShellProps) {
   const data = useRouteLoaderData<PortalLayoutData>(`routes/${portal}/layout`);
   if (!data) {
     return (
@@ -79,7 +87,7 @@ export function PortalErrorBoundary({ portal }: { portal: PortalKey }) {
     );
   }
   return (
-    <Shell portal={portal} data={data}>
+    <Shell portal={portal} search={search} data={data}>
       <ErrorMessage home={portals[portal].home} />
     </Shell>
   );

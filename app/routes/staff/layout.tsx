@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStaff } from "../../core/auth/guards.server.ts";
 import { portalNavigation } from "../../core/navigation/navigation.server.ts";
+import { GlobalSearchBox } from "../../ui/global-search-box.tsx";
 import { PortalErrorBoundary, PortalLayout, type PortalLayoutData } from "../../ui/portal-layout.tsx";
 
 export const handle = { i18n: ["common", "staff"] };
@@ -11,9 +12,9 @@ export async function loader({ request, context }: LoaderFunctionArgs): Promise<
 }
 
 export default function StaffLayout() {
-  return <PortalLayout portal="staff" />;
+  return <PortalLayout portal="staff" search={<GlobalSearchBox action="/staff/search" />} />;
 }
 
 export function ErrorBoundary() {
-  return <PortalErrorBoundary portal="staff" />;
+  return <PortalErrorBoundary portal="staff" search={<GlobalSearchBox action="/staff/search" />} />;
 }
