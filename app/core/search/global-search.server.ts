@@ -75,6 +75,19 @@ export interface SearchGroup {
   failed: boolean;
 }
 
+/** The kinds `actor` may search: core's and the enabled plugins', each only with its permission. */
+function providersFor(registry: PluginRegistry, enabled: string[], actor: StaffActor) {
+  return [
+    ...coreSearchProviders.filter((p) => actor.permissions.has(p.permission)).map((p) => ({ ...p, kind: `core.${p.kind}`, namespace: "staff" })),
+    ...registry.searchProviders(enabled, actor.permissions).map((p) => ({ ...p, namespace: p.pluginId })),
+  ];
+}
+
+/** Whether `actor` may search anything at all (the search page refuses those who may not). */
+export async function canSearch(runtime: { db: Database; registry: PluginRegistry }, actor: StaffActor) {
+  return providersFor(runtime.registry, await runtime.registry.enabledPluginIds(runtime.db), actor).length > 0;
+}
+
 /**
  * Asks every provider `actor` may use for `query` (cleaned by cleanSearchQuery), at most
  * `perKind` results each; kinds in a fixed order (core first, then plugins as installed).
@@ -87,10 +100,7 @@ export async function globalSearch(
   const perKind = input.perKind ?? searchResultsPerKind;
   const enabled = await runtime.registry.enabledPluginIds(runtime.db);
   const visibleContacts = (contactId: Parameters<SearchContext["visibleContacts"]>[0]) => contactsVisibleOf(runtime.registry, enabled, actor, contactId);
-  const providers = [
-    ...coreSearchProviders.filter((p) => actor.permissions.has(p.permission)).map((p) => ({ ...p, kind: `core.${p.kind}`, namespace: "staff" })),
-    ...runtime.registry.searchProviders(enabled, actor.permissions).map((p) => ({ ...p, namespace: p.pluginId })),
-  ];
+  const providers = providersFor(runtime.registry, enabled, actor);
   return Promise.all(
     providers.map(async (provider): Promise<SearchGroup> => {
       const t = fixedT(input.language, provider.namespace);

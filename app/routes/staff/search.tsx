@@ -3,10 +3,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "../../core/auth/guards.server.ts";
+import { forbidden, requireStaff } from "../../core/auth/guards.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
 import { withAppName } from "../../core/i18n/page-title.ts";
-import { globalSearch, type SearchGroup } from "../../core/search/global-search.server.ts";
+import { canSearch, globalSearch, type SearchGroup } from "../../core/search/global-search.server.ts";
 import { cleanSearchQuery, searchQueryMaxLength, searchQueryMinLength } from "../../core/search/search-query.ts";
 import { PageHeader } from "../../ui/portal-shell.tsx";
 
@@ -15,8 +15,9 @@ export const handle = { i18n: ["common", "staff"] };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: withAppName(data?.title) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  // every staff member may search; each kind asks for its own permission
+  // each kind asks for its own permission; who may search no kind at all is refused
   const { actor } = requireStaff(context, request);
+  if (!(await canSearch(context.runtime, actor))) forbidden();
   const { query, cut, tooShort } = cleanSearchQuery(new URL(request.url).searchParams.get("q"));
   const t = fixedT(context.language, "staff");
   const groups = query && !tooShort ? await globalSearch(context.runtime, actor, { query, language: context.language }) : null;
