@@ -21,6 +21,8 @@ export const users = pgTable(
     contactId: uuid("contact_id").references(() => contacts.id),
     partnerOrgId: uuid("partner_org_id").references(() => partnerOrganisations.id),
     active: boolean("active").notNull().default(true),
+    /** A partner user who manages their organisation's users and contact details. */
+    partnerAdmin: boolean("partner_admin").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

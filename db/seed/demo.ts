@@ -198,6 +198,8 @@ export async function seedDemoData(runtime: Pick<AppRuntime, "db" | "registry" |
             branchId: account.kind === "staff" ? (account.email.startsWith("kasir") ? branchId("TRK-BDG") : branchId("RSNM-JKT")) : null,
             contactId: account.kind === "customer" ? (account.email === demoAccounts.patient.email ? patientContact : shopperContact) : null,
             partnerOrgId: account.kind === "partner" ? partnerId(account.org) : null,
+            // the demo clinic's and supplier's users manage their organisation's users
+            partnerAdmin: account.kind === "partner",
           })
           .returning({ id: users.id });
         if ("roles" in account) {

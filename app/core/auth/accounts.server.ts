@@ -208,11 +208,15 @@ export async function changePassword(
   return { ok: true };
 }
 
-/** Staff invite a user of a partner organisation; the link lets them choose a password. */
+/**
+ * Staff invite a user of a partner organisation, or its administrator a colleague; the link lets
+ * them choose a password. `admin`: the new user manages the organisation's users; staff's first
+ * invitation to an organisation without an administrator makes one.
+ */
 export async function invitePartnerUser(
   runtime: Runtime,
-  actor: Extract<Actor, { kind: "staff" }>,
-  input: { partnerOrgId: string; partnerName: string; email: string; name: string; language: Language },
+  actor: Extract<Actor, { kind: "staff" | "partner" }>,
+  input: { partnerOrgId: string; partnerName: string; email: string; name: string; language: Language; admin?: boolean },
 ): Promise<{ ok: true; userId: string } | { ok: false; error: "alreadyMember" | "otherOrganisation" }> {
   return runtime.db.transaction(async (tx) => {
     const [existing] = await tx
@@ -221,26 +225,41 @@ export async function invitePartnerUser(
       .where(and(eq(users.kind, "partner"), eq(users.email, input.email)));
     if (existing && existing.partnerOrgId !== input.partnerOrgId) return { ok: false as const, error: "otherOrganisation" as const };
     if (existing?.passwordHash) return { ok: false as const, error: "alreadyMember" as const };
+    const [anyAdmin] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.kind, "partner"), eq(users.partnerOrgId, input.partnerOrgId), eq(users.partnerAdmin, true), eq(users.active, true)))
+      .limit(1);
+    const partnerAdmin = input.admin ?? !anyAdmin;
     const userId =
       existing?.id ??
       (
         await tx
           .insert(users)
-          .values({ kind: "partner", email: input.email, name: input.name, partnerOrgId: input.partnerOrgId, locale: input.language })
+          .values({ kind: "partner", email: input.email, name: input.name, partnerOrgId: input.partnerOrgId, locale: input.language, partnerAdmin })
           .returning({ id: users.id })
       )[0].id;
-    const token = await issueToken(tx, userId, "partner_invitation");
-    await sendActionEmail(runtime, tx, {
-      to: input.email,
-      userId,
-      name: input.name,
-      template: "auth.partner-invitation",
-      language: input.language,
-      url: link(runtime, "/partner/invitation", token),
-      values: { organisation: input.partnerName },
-    });
-    await audit(tx, actor, { action: "partner.user_invited", entityType: "user", entityId: userId, data: { partnerOrgId: input.partnerOrgId } });
+    await sendPartnerInvitation(runtime, tx, { userId, email: input.email, name: input.name, language: input.language, organisation: input.partnerName });
+    await audit(tx, actor, { action: "partner.user_invited", entityType: "user", entityId: userId, data: { partnerOrgId: input.partnerOrgId, admin: partnerAdmin } });
     return { ok: true as const, userId };
+  });
+}
+
+/** E-mails a partner user a link (valid 7 days) to choose a password; accepting it makes them active. */
+export async function sendPartnerInvitation(
+  runtime: Runtime,
+  db: Runtime["db"],
+  input: { userId: string; email: string; name: string; language: Language; organisation: string },
+) {
+  const token = await issueToken(db, input.userId, "partner_invitation");
+  await sendActionEmail(runtime, db, {
+    to: input.email,
+    userId: input.userId,
+    name: input.name,
+    template: "auth.partner-invitation",
+    language: input.language,
+    url: link(runtime, "/partner/invitation", token),
+    values: { organisation: input.organisation },
   });
 }
 

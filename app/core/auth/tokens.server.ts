@@ -60,3 +60,8 @@ export async function consumeToken(db: Database, kind: TokenKind, token: string)
     .returning({ userId: authTokens.userId });
   return row?.userId ?? null;
 }
+
+/** Makes a user's unused tokens of a kind unusable (an invitation of someone deactivated since). */
+export async function revokeTokens(db: Database, userId: string, kind: TokenKind) {
+  await db.update(authTokens).set({ usedAt: new Date() }).where(and(eq(authTokens.userId, userId), eq(authTokens.kind, kind), isNull(authTokens.usedAt)));
+}

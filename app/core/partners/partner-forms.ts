@@ -26,6 +26,17 @@ export const invitePartnerUserSchema = z.object({
   language: z.enum(["id", "en"]),
 });
 
+/** A partner administrator's invitation of a colleague: the same fields, and whether they administer too. */
+export const inviteColleagueSchema = invitePartnerUserSchema.extend({
+  admin: z.literal("on").optional().transform((v) => v === "on"),
+});
+
+/** What a partner administrator does to a colleague's account. */
+export const colleagueActionSchema = z.object({
+  intent: z.enum(["deactivate", "reinvite", "grantAdmin", "withdrawAdmin"]),
+  userId: z.string().uuid(),
+});
+
 export const organisationContactSchema = z.object({
   email: z.union([fields.email(), z.literal("").transform(() => null)]).optional().transform((v) => v ?? null),
   phone: fields.optionalPhone(),

@@ -48,6 +48,7 @@ export async function listOrganisationUsers(db: Database, partnerOrgId: string) 
       name: users.name,
       email: users.email,
       active: users.active,
+      admin: users.partnerAdmin,
       // invited but not yet accepted: no password chosen
       pending: sql<boolean>`${users.passwordHash} is null`,
       createdAt: users.createdAt,
