@@ -144,7 +144,7 @@ describe("media messages", () => {
     cloud.removeMedia("1480111111111");
     const gone = await get(agent.cookie);
     expect(gone.status).toBe(410);
-    expect(await gone.text()).toBe("File ini sudah tidak tersedia di WhatsApp (Meta menyimpan media sekitar 30 hari).");
+    expect(await gone.text()).toBe("Berkas ini sudah tidak tersedia di WhatsApp (Meta menyimpan media sekitar 30 hari).");
   });
 });
 

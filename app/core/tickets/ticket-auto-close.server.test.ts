@@ -6,7 +6,7 @@ import { callRoute, createCustomer, createStaff, createTestApp, unwrap } from ".
 import * as settingsPage from "../../routes/staff/settings.tickets.tsx";
 import type { AppRuntime } from "../runtime/runtime.server.ts";
 import { ticketAutoCloseQueue } from "./ticket-auto-close.server.ts";
-import { readTicketAutoClose, readTicketSla } from "./ticket-sla.server.ts";
+import { readTicketAutoClose, readTicketFirstResponse, readTicketSla } from "./ticket-sla.server.ts";
 import { openTicketAsCustomer } from "./tickets.server.ts";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
@@ -23,7 +23,17 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const validForm = { urgent: "2", high: "6", normal: "24", low: "96", autoCloseDays: "5" };
+const validForm = {
+  urgent: "2",
+  high: "6",
+  normal: "24",
+  low: "96",
+  firstResponseUrgent: "1",
+  firstResponseHigh: "3",
+  firstResponseNormal: "8",
+  firstResponseLow: "48",
+  autoCloseDays: "5",
+};
 
 async function ticketResolvedDaysAgo(days: number, overrides: Partial<typeof tickets.$inferInsert> = {}) {
   const actor = { kind: "customer" as const, userId: customer.id, contactId: customer.contact.id };
@@ -48,9 +58,10 @@ describe("the ticket settings page", () => {
     expect(res).toBeInstanceOf(Response);
     expect((res as Response).headers.get("Location")).toBe("/staff/settings/tickets?notice=saved");
     expect(await readTicketSla(runtime.db)).toEqual({ urgent: 2, high: 6, normal: 24, low: 96 });
+    expect(await readTicketFirstResponse(runtime.db)).toEqual({ urgent: 1, high: 3, normal: 8, low: 48 });
     expect(await readTicketAutoClose(runtime.db)).toEqual({ afterDays: 5 });
     const entries = await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "settings.changed"), eq(auditLog.actorUserId, admin.id)));
-    expect(entries.map((e) => e.entityId).sort()).toEqual(["tickets.autoClose", "tickets.sla"]);
+    expect(entries.map((e) => e.entityId).sort()).toEqual(["tickets.autoClose", "tickets.firstResponse", "tickets.sla"]);
 
     const actor = { kind: "customer" as const, userId: customer.id, contactId: customer.contact.id };
     const before = Date.now();
@@ -63,7 +74,17 @@ describe("the ticket settings page", () => {
     const page = unwrap(await callRoute(runtime, settingsPage.loader, { path: "/staff/settings/tickets", cookie: admin.cookie })).data as {
       policy: Record<string, number>;
     };
-    expect(page.policy).toEqual({ urgent: 2, high: 6, normal: 24, low: 96, autoCloseDays: 5 });
+    expect(page.policy).toEqual({
+      urgent: 2,
+      high: 6,
+      normal: 24,
+      low: 96,
+      firstResponseUrgent: 1,
+      firstResponseHigh: 3,
+      firstResponseNormal: 8,
+      firstResponseLow: 48,
+      autoCloseDays: 5,
+    });
   });
 
   it("refuses bad input with translated field errors and changes nothing", async () => {
