@@ -26,8 +26,8 @@ test("a staff admin signs in, switches to English and back, and sees the live da
   // remembered on the account: a fresh browser context after sign-in is still in English
   await page.goto("/staff/contacts");
   await expect(page.getByRole("heading", { name: "Contacts" })).toBeVisible();
-  await page.getByLabel("Search").fill("Budi Santoso");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.locator("main").getByLabel("Search", { exact: true }).fill("Budi Santoso");
+  await page.locator("main").getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.getByRole("cell", { name: /Budi Santoso/ }).first()).toBeVisible();
 
   await page.getByRole("button", { name: "ID", exact: true }).click();
