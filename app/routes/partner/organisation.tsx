@@ -1,24 +1,13 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import {
-  data,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import {
-  forbidden,
-  notFound,
-  requirePartner,
-} from "../../core/auth/guards.server.ts";
+import { forbidden, notFound, requirePartner } from "../../core/auth/guards.server.ts";
 import { formatPhone } from "../../core/i18n/phone.ts";
 import { organisationContactSchema } from "../../core/partners/partner-forms.ts";
 import { isPartnerAdmin } from "../../core/partners/partner-users.server.ts";
-import {
-  getOwnOrganisation,
-  updateOwnOrganisationContact,
-} from "../../core/partners/partners.server.ts";
+import { getOwnOrganisation, updateOwnOrganisationContact } from "../../core/partners/partners.server.ts";
 import { FormAlert, TextField } from "../../ui/form-field.tsx";
 import { Notice } from "../../ui/notice.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -30,10 +19,7 @@ export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
-  const [organisation, admin] = await Promise.all([
-    getOwnOrganisation(context.runtime.db, actor),
-    isPartnerAdmin(context.runtime.db, actor),
-  ]);
+  const [organisation, admin] = await Promise.all([getOwnOrganisation(context.runtime.db, actor), isPartnerAdmin(context.runtime.db, actor)]);
   if (!organisation) notFound();
   return {
     title: pageTitle(context.language, "partner:nav.organisation"),
@@ -50,13 +36,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), {
     schema: organisationContactSchema,
   });
-  if (submission.status !== "success")
-    return data({ result: submission.reply(), saved: false }, { status: 400 });
-  await updateOwnOrganisationContact(
-    context.runtime.db,
-    actor,
-    submission.value,
-  );
+  if (submission.status !== "success") return data({ result: submission.reply(), saved: false }, { status: 400 });
+  await updateOwnOrganisationContact(context.runtime.db, actor, submission.value);
   return { result: submission.reply(), saved: true };
 }
 
@@ -123,20 +104,9 @@ export default function Organisation() {
         {admin ? <FormAlert errors={form.errors} /> : null}
         {admin ? (
           <Form method="post" className="stack" {...getFormProps(form)}>
-            <TextField
-              field={fields.email}
-              label={t("organisation.email")}
-              type="email"
-            />
-            <TextField
-              field={fields.phone}
-              label={t("organisation.phone")}
-              type="tel"
-            />
-            <TextField
-              field={fields.address}
-              label={t("organisation.address")}
-            />
+            <TextField field={fields.email} label={t("organisation.email")} type="email" />
+            <TextField field={fields.phone} label={t("organisation.phone")} type="tel" />
+            <TextField field={fields.address} label={t("organisation.address")} />
             <TextField field={fields.city} label={t("organisation.city")} />
             <button type="submit" className="primary">
               {t("common:actions.save")}

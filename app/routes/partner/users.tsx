@@ -1,28 +1,14 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import {
-  data,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePartner } from "../../core/auth/guards.server.ts";
 import { pageTitle } from "../../core/i18n/i18n.server.ts";
 import { formatDate } from "../../core/i18n/format.ts";
 import { titleMeta } from "../../core/i18n/page-title.ts";
-import {
-  colleagueActionSchema,
-  inviteColleagueSchema,
-} from "../../core/partners/partner-forms.ts";
-import {
-  deactivateColleague,
-  inviteColleague,
-  isPartnerAdmin,
-  reinviteColleague,
-  setColleagueAdmin,
-  type ColleagueResult,
-} from "../../core/partners/partner-users.server.ts";
+import { colleagueActionSchema, inviteColleagueSchema } from "../../core/partners/partner-forms.ts";
+import { deactivateColleague, inviteColleague, isPartnerAdmin, reinviteColleague, setColleagueAdmin, type ColleagueResult } from "../../core/partners/partner-users.server.ts";
 import { listOrganisationUsers } from "../../core/partners/partners.server.ts";
 import { FormAlert, SelectField, TextField } from "../../ui/form-field.tsx";
 import { PageHeader } from "../../ui/portal-shell.tsx";
@@ -34,10 +20,7 @@ export const meta = titleMeta;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requirePartner(context, request);
   const db = context.runtime.db;
-  const [users, admin] = await Promise.all([
-    listOrganisationUsers(db, actor.partnerOrgId),
-    isPartnerAdmin(db, actor),
-  ]);
+  const [users, admin] = await Promise.all([listOrganisationUsers(db, actor.partnerOrgId), isPartnerAdmin(db, actor)]);
   return {
     title: pageTitle(context.language, "partner:users.title"),
     users: users.map((u) => ({ ...u, you: u.id === actor.userId })),
@@ -60,11 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, {
       schema: inviteColleagueSchema,
     });
-    if (submission.status !== "success")
-      return data(
-        { result: submission.reply(), done: null, error: null },
-        { status: 400 },
-      );
+    if (submission.status !== "success") return data({ result: submission.reply(), done: null, error: null }, { status: 400 });
     const { intent: _, ...input } = submission.value;
     const result = await inviteColleague(runtime, actor, input);
     if (!result.ok) {
@@ -87,34 +66,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     };
   }
   const submission = parseWithZod(formData, { schema: colleagueActionSchema });
-  if (submission.status !== "success")
-    return data(
-      { result: undefined, done: null, error: "validation.invalid" },
-      { status: 400 },
-    );
+  if (submission.status !== "success") return data({ result: undefined, done: null, error: "validation.invalid" }, { status: 400 });
   const { intent, userId } = submission.value;
-  const [target] = (
-    await listOrganisationUsers(runtime.db, actor.partnerOrgId)
-  ).filter((u) => u.id === userId);
+  const [target] = (await listOrganisationUsers(runtime.db, actor.partnerOrgId)).filter((u) => u.id === userId);
   let result: ColleagueResult;
-  if (intent === "deactivate")
-    result = await deactivateColleague(runtime, actor, userId);
-  else if (intent === "reinvite")
-    result = await reinviteColleague(runtime, actor, userId, context.language);
-  else
-    result = await setColleagueAdmin(
-      runtime,
-      actor,
-      userId,
-      intent === "grantAdmin",
-    );
+  if (intent === "deactivate") result = await deactivateColleague(runtime, actor, userId);
+  else if (intent === "reinvite") result = await reinviteColleague(runtime, actor, userId, context.language);
+  else result = await setColleagueAdmin(runtime, actor, userId, intent === "grantAdmin");
   if (!result.ok) {
-    const status =
-      result.error === "notAdmin"
-        ? 403
-        : result.error === "notFound"
-          ? 404
-          : 400;
+    const status = result.error === "notAdmin" ? 403 : result.error === "notFound" ? 404 : 400;
     return data(
       {
         result: undefined,
@@ -131,24 +91,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
 }
 
-function ColleagueButton({
-  userId,
-  intent,
-  label,
-}: {
-  userId: string;
-  intent: string;
-  label: string;
-}) {
+function ColleagueButton({ userId, intent, label }: { userId: string; intent: string; label: string }) {
   return (
     <Form method="post">
       <input type="hidden" name="userId" value={userId} />
-      <button
-        type="submit"
-        name="intent"
-        value={intent}
-        className="link-button"
-      >
+      <button type="submit" name="intent" value={intent} className="link-button">
         {label}
       </button>
     </Form>
@@ -168,14 +115,10 @@ export default function PartnerUsers() {
   return (
     <>
       <PageHeader title={t("users.title")} />
-      <p className="muted">
-        {admin ? t("users.intro") : t("users.introMember")}
-      </p>
+      <p className="muted">{admin ? t("users.intro") : t("users.introMember")}</p>
       {done ? (
         <div className="alert success" role="status">
-          {done.kind === "invited"
-            ? t("users.done.invited", { email: done.name })
-            : t(`users.done.${done.kind}`, { name: done.name })}
+          {done.kind === "invited" ? t("users.done.invited", { email: done.name }) : t(`users.done.${done.kind}`, { name: done.name })}
         </div>
       ) : null}
       {actionData?.error ? (
@@ -199,59 +142,21 @@ export default function PartnerUsers() {
             <tr key={u.id}>
               <td data-label={t("users.name")}>
                 {u.name}
-                {u.you ? (
-                  <span className="muted"> ({t("users.you")})</span>
-                ) : null}
+                {u.you ? <span className="muted"> ({t("users.you")})</span> : null}
               </td>
               <td data-label={t("users.email")}>{u.email}</td>
-              <td data-label={t("users.role")}>
-                {t(u.admin ? "users.roleAdmin" : "users.roleMember")}
-              </td>
+              <td data-label={t("users.role")}>{t(u.admin ? "users.roleAdmin" : "users.roleMember")}</td>
               <td data-label={t("users.status")}>
-                <span
-                  className={`badge ${!u.active ? "off" : u.pending ? "warn" : "ok"}`}
-                >
-                  {t(
-                    !u.active
-                      ? "users.deactivated"
-                      : u.pending
-                        ? "users.pending"
-                        : "users.active",
-                  )}
-                </span>
+                <span className={`badge ${!u.active ? "off" : u.pending ? "warn" : "ok"}`}>{t(!u.active ? "users.deactivated" : u.pending ? "users.pending" : "users.active")}</span>
               </td>
-              <td data-label={t("users.since")}>
-                {formatDate(u.createdAt, language)}
-              </td>
+              <td data-label={t("users.since")}>{formatDate(u.createdAt, language)}</td>
               {admin ? (
                 <td data-label={t("users.actions")}>
                   {u.you ? null : (
                     <div className="row-actions">
-                      {!u.active || u.pending ? (
-                        <ColleagueButton
-                          userId={u.id}
-                          intent="reinvite"
-                          label={t("users.reinvite")}
-                        />
-                      ) : null}
-                      {u.active ? (
-                        <ColleagueButton
-                          userId={u.id}
-                          intent="deactivate"
-                          label={t("users.deactivate")}
-                        />
-                      ) : null}
-                      {u.active ? (
-                        <ColleagueButton
-                          userId={u.id}
-                          intent={u.admin ? "withdrawAdmin" : "grantAdmin"}
-                          label={t(
-                            u.admin
-                              ? "users.withdrawAdmin"
-                              : "users.grantAdmin",
-                          )}
-                        />
-                      ) : null}
+                      {!u.active || u.pending ? <ColleagueButton userId={u.id} intent="reinvite" label={t("users.reinvite")} /> : null}
+                      {u.active ? <ColleagueButton userId={u.id} intent="deactivate" label={t("users.deactivate")} /> : null}
+                      {u.active ? <ColleagueButton userId={u.id} intent={u.admin ? "withdrawAdmin" : "grantAdmin"} label={t(u.admin ? "users.withdrawAdmin" : "users.grantAdmin")} /> : null}
                     </div>
                   )}
                 </td>
@@ -269,11 +174,7 @@ export default function PartnerUsers() {
             <input type="hidden" name="intent" value="invite" />
             <div className="grid two">
               <TextField field={fields.name} label={t("users.invite.name")} />
-              <TextField
-                field={fields.email}
-                label={t("users.invite.email")}
-                type="email"
-              />
+              <TextField field={fields.email} label={t("users.invite.email")} type="email" />
               <SelectField
                 field={fields.language}
                 label={t("users.invite.language")}
