@@ -92,6 +92,9 @@ export const joinWaitlistSchema = z
   })
   .refine((v) => !v.dateTo || v.dateFrom <= v.dateTo, { path: ["dateTo"], message: "hospital-appointments:errors.dateOrder" });
 
+/** A patient confirms they will come (the portal's "Konfirmasi kehadiran"). */
+export const confirmVisitSchema = z.object({ intent: z.literal("confirm"), appointmentId: uuid });
+
 export const waitlistActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("leaveWaitlist"), entryId: uuid }),
   z.object({ intent: z.literal("acceptOffer"), appointmentId: uuid }),

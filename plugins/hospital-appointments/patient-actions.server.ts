@@ -5,7 +5,7 @@ import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import type { Actor, Database, DomainEvent, PluginServices, WhatsAppReceivedV1 } from "../../app/plugin-api/index.ts";
 import { audit, recordInteraction, sendToContact } from "../../app/plugin-api/server.ts";
 import { branches, contacts } from "../../app/plugin-api/schema.ts";
-import { cancelInTx } from "./booking.server.ts";
+import { cancelInTx, ownAppointment } from "./booking.server.ts";
 import { appointmentSettings, messageParams, type BookingError } from "./visit.server.ts";
 import { inspectLink, useLink, type LinkAction, type LinkState } from "./links.server.ts";
 import { appointments, practitioners, services } from "./schema.ts";
@@ -35,6 +35,18 @@ export async function confirmVisitInTx(tx: Database, a: Appointment, via: Via, n
   });
   await audit(tx, { kind: "system" }, { action: "appointment.confirmed", entityType: "hospital-appointments.visit", entityId: row.id, data: { via, contactId: row.contactId } });
   return true;
+}
+
+/** A signed-in patient confirms their own booked visit in the portal; confirming twice changes nothing. */
+export async function confirmOwnVisit(db: Database, actor: Extract<Actor, { kind: "customer" }>, appointmentId: string, now = new Date()): Promise<{ ok: true } | { ok: false; error: BookingError }> {
+  const own = await ownAppointment(db, actor, appointmentId);
+  if (!own) return { ok: false, error: "notFound" };
+  return db.transaction(async (tx) => {
+    const [a] = await tx.select().from(appointments).where(eq(appointments.id, own.id)).for("update");
+    if (!a || a.status !== "booked") return { ok: false as const, error: "wrongStatus" as const };
+    if (!a.confirmedAt) await confirmVisitInTx(tx, a, "portal", now);
+    return { ok: true as const };
+  });
 }
 
 /** A patient's own cancellation from a message: the portal's cut-off applies. */

@@ -11,6 +11,7 @@ import { fhirResources } from "./fhir.server.ts";
 import { releaseExpiredHolds } from "./waitlist.server.ts";
 import { visitEvents } from "./events.ts";
 import { personalData } from "./personal-data.server.ts";
+import { portalRelationship, portalWidgets } from "./portal-widgets.server.ts";
 
 export default defineServer({
   events: Object.values(visitEvents),
@@ -38,5 +39,8 @@ export default defineServer({
   fhirResources,
   // anyone who booked a visit (even one later cancelled) is a patient here
   patientRelationship: (contactId) => sql`exists (select 1 from ${appointments} where ${appointments.contactId} = ${contactId})`,
+  // the patient's home: the next visit and a slot held from the waitlist; shown to patients only
+  portalWidgets,
+  portalRelationship,
   seed: seedAppointments,
 });

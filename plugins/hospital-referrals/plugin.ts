@@ -1,5 +1,8 @@
 import { definePlugin, z } from "../../app/plugin-api/index.ts";
 
+/** Partners who refer patients: clinics and other hospitals (the referral pages are theirs, not a supplier's). */
+export const referringPartnerTypes = ["clinic", "hospital"] as const;
+
 export default definePlugin({
   id: "hospital-referrals",
   version: "1.0.0",
@@ -28,7 +31,7 @@ export default definePlugin({
   ],
   nav: [
     { portal: "staff", to: "referrals", label: "nav.referrals", icon: "send", permission: "hospital-referrals.referral.read" },
-    { portal: "partner", to: "referrals", label: "nav.referrals", icon: "send" },
+    { portal: "partner", to: "referrals", label: "nav.referrals", icon: "send", partnerTypes: referringPartnerTypes },
   ],
   settings: {
     schema: z.object({

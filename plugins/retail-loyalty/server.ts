@@ -11,6 +11,7 @@ import { seedRetailLoyalty } from "./seed.server.ts";
 import { loyaltySegmentFields } from "./segment-fields.server.ts";
 import { voucherCommands } from "./voucher-commands.server.ts";
 import { personalData } from "./personal-data.server.ts";
+import { portalRelationship, portalWidgets } from "./portal-widgets.server.ts";
 
 export default defineServer({
   personalData,
@@ -100,6 +101,9 @@ export default defineServer({
       },
     },
   ],
+  // the shopper's home: points, tier progress, points expiring; shown to members only
+  portalWidgets,
+  portalRelationship,
   seed: seedRetailLoyalty,
   segmentFields: loyaltySegmentFields,
 });

@@ -1,6 +1,9 @@
 // retail-pos manifest: data only.
 import { definePlugin } from "../../app/plugin-api/index.ts";
 
+/** Partners who see how their products sell: suppliers. */
+export const sellThroughPartnerTypes = ["supplier"] as const;
+
 export default definePlugin({
   id: "retail-pos",
   version: "1.0.0",
@@ -36,7 +39,7 @@ export default definePlugin({
     { portal: "staff", to: "pos/connections", label: "nav.connections", icon: "plug", permission: "retail-pos.connection.manage" },
     { portal: "staff", to: "pos/imports", label: "nav.imports", icon: "upload", permission: "retail-pos.sale.import" },
     { portal: "portal", to: "receipts", label: "nav.receipts", icon: "receipt" },
-    { portal: "partner", to: "sell-through", label: "nav.sellThrough", icon: "chart" },
+    { portal: "partner", to: "sell-through", label: "nav.sellThrough", icon: "chart", partnerTypes: sellThroughPartnerTypes },
   ],
   events: { emits: ["pos.sale.recorded", "pos.sale.refunded"], handles: ["core.contact.merged@1"] },
   purposes: [

@@ -1,5 +1,7 @@
 // retail-pos server part: the contact 360 panel, timeline entries, a dashboard widget and demo data.
 import { defineServer, presetRange, z } from "../../app/plugin-api/index.ts";
+import { sql } from "drizzle-orm";
+import { retailPosSales } from "./schema.ts";
 import { posKpis } from "./kpis.server.ts";
 import { staffTimeZone } from "../../app/plugin-api/server.ts";
 import { posEvents } from "./events.ts";
@@ -99,5 +101,7 @@ export default defineServer({
       },
     },
   ],
+  // a shopper here: the contact has a receipt (its /portal entries show to them only)
+  portalRelationship: (contactId) => sql`exists (select 1 from ${retailPosSales} where ${retailPosSales.contactId} = ${contactId})`,
   seed: seedRetailPos,
 });

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { fixedT } from "../i18n/i18n.server.ts";
+import { pluginEntryAudience } from "../portal-home/portal-audience.server.ts";
 import type { PluginNavEntry } from "../plugins/contract.ts";
 
 interface CoreNavEntry {
@@ -62,8 +63,11 @@ export async function portalNavigation(context: AppLoadContext, portal: PluginNa
   const allowed = (p?: string | readonly string[]) => !p || [p].flat().some((one) => permissions?.has(one));
   const enabled = await runtime.registry.enabledPluginIds(runtime.db);
   const t = fixedT(language);
+  // a customer sees a plugin's entries when they have something with it, a partner when their organisation's type uses them
+  const shown = await pluginEntryAudience(runtime, auth?.actor ?? null, portal, enabled);
   const pluginEntries = runtime.registry
     .nav(portal, enabled, permissions)
+    .filter(shown)
     .map((n) => ({ to: `/${portal}/${n.to}`, label: t(`${n.pluginId}:${n.label}`), end: false }));
   return [
     ...coreNav[portal].filter((n) => allowed(n.permission)).map((n) => ({ to: n.to, label: t(n.label), end: n.end })),

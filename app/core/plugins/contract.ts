@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { EventDefinition, EventInput, EventName, EventPayload } from "../events/event-definitions.ts";
 import type { CorePermission } from "../permissions/permissions.server.ts";
 import type { ProcessingPurpose } from "../privacy/purposes.ts";
+import type { partnerOrgTypes } from "../../../db/schema/partner-organisations.ts";
 
 export const portals = ["staff", "portal", "partner", "api"] as const;
 export type Portal = (typeof portals)[number];
@@ -17,6 +18,9 @@ export interface PluginRoute {
   file: string;
 }
 
+/** A partner organisation's type: clinic, hospital, supplier, corporate. */
+export type PartnerOrgType = (typeof partnerOrgTypes)[number];
+
 export interface PluginNavEntry {
   portal: Exclude<Portal, "api">;
   /** Path below the portal. */
@@ -26,6 +30,12 @@ export interface PluginNavEntry {
   icon?: string;
   /** Shown only to staff holding this permission. */
   permission?: string;
+  /**
+   * Partner portal only: the organisation types that use this entry (e.g. referrals for clinics and
+   * hospitals, sell-through for suppliers); absent = every partner. Guard its routes with
+   * `requirePartnerOfType` so a partner of another type gets 404 there too.
+   */
+  partnerTypes?: readonly PartnerOrgType[];
 }
 
 export interface PluginSettingField {
@@ -441,6 +451,55 @@ export interface SearchProvider {
   search: (query: string, limit: number, ctx: SearchContext) => Promise<SearchResult[]>;
 }
 
+/** One action on a portal-home widget: a link, or a form posted to one of the plugin's own portal actions (works without JavaScript). */
+export type PortalWidgetAction =
+  | { kind: "link"; label: string; href: string; primary?: boolean }
+  | { kind: "post"; label: string; action: string; fields: Record<string, string>; primary?: boolean; danger?: boolean };
+
+/**
+ * What a portal-home widget shows, as plain translated data the core draws with one shared card
+ * (app/ui/portal-widget.tsx): plugins ship no components, and the home stays light in the browser.
+ */
+export interface PortalWidgetView {
+  title: string;
+  /** The answer in a few words: a visit's date, a points balance. */
+  headline?: string;
+  /** A short tag beside the headline, e.g. the queue number. */
+  badge?: string;
+  /** Plain lines under the headline. */
+  lines?: string[];
+  /** Progress towards something (the next tier), 0–100, with the sentence saying what is missing. */
+  progress?: { percent: number; label: string };
+  /** Something to act on soon (points that expire), shown highlighted. */
+  note?: string;
+  /** A short list with links (the latest ticket, surveys waiting). */
+  items?: { label: string; href?: string; hint?: string }[];
+  actions?: PortalWidgetAction[];
+  /** It asks the customer to do something (answer a survey, take a held slot): shown first. */
+  attention?: boolean;
+}
+
+export interface PortalWidgetContext {
+  db: Database;
+  /** Translates in the plugin's namespace. */
+  t: Translate;
+  language: "id" | "en";
+  now: Date;
+}
+
+/**
+ * A card on the customer portal's home (/portal). `load` reads only the signed-in customer's own
+ * rows (actor.contactId) and returns null when there is nothing to show. The core shows a plugin's
+ * widgets only while it is enabled and, when it declares `portalRelationship`, only to customers
+ * who have one with it.
+ */
+export interface PortalWidget {
+  /** Unique within the plugin. */
+  id: string;
+  portal: "portal";
+  load: (ctx: PortalWidgetContext, actor: Extract<Actor, { kind: "customer" }>) => Promise<PortalWidgetView | null>;
+}
+
 export interface PluginServer {
   /** Events this plugin emits (defineEvent); its manifest lists their names in `events.emits`. */
   events?: readonly EventDefinition[];
@@ -466,6 +525,14 @@ export interface PluginServer {
    * (see hospitalRelationship) it decides who FHIR serves as a Patient: never a shopper only.
    */
   patientRelationship?: (contactId: SQL) => SQL;
+  /** Cards on the customer portal's home (see PortalWidget). */
+  portalWidgets?: PortalWidget[];
+  /**
+   * "This customer has something with us here" (a visit, a receipt, a member card): a boolean SQL
+   * condition on a contact id. When declared, the plugin's /portal menu entries and widgets show only
+   * to customers for whom it holds (a customer with none at all yet sees every plugin's entries).
+   */
+  portalRelationship?: (contactId: SQL) => SQL;
   /** FHIR resource type (e.g. "Appointment") -> its read-only provider; gone when the plugin is disabled. */
   fhirResources?: Record<string, FhirResourceProvider>;
   /** How each of the plugin's tables holding personal data is exported and erased (UU PDP Art 7, 8, 13); a test fails when one is missing. */

@@ -1,6 +1,6 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { pluginStates } from "../../../db/schema/index.ts";
+import { partnerOrgTypes, pluginStates } from "../../../db/schema/index.ts";
 import { audit } from "../audit/audit.server.ts";
 import { coreEvents } from "../events/core-events.ts";
 import { parseHandledEvent, type EventDefinition, type EventName } from "../events/event-definitions.ts";
@@ -25,6 +25,7 @@ import type {
   PluginNavEntry,
   PluginServer,
   Portal,
+  PortalWidget,
   SearchProvider,
   SegmentField,
   TransactionSource,
@@ -107,6 +108,10 @@ export function validateManifests(installed: InstalledPlugin[]): string[] {
     for (const entry of m.nav ?? []) {
       if (entry.permission && !(entry.permission in m.permissions) && !(entry.permission in corePermissions)) {
         problems.push(`${m.id}: nav entry "${entry.to}" needs unknown permission "${entry.permission}"`);
+      }
+      if (entry.partnerTypes && entry.portal !== "partner") problems.push(`${m.id}: nav entry "${entry.to}" names partnerTypes outside the partner portal`);
+      for (const type of entry.partnerTypes ?? []) {
+        if (!(partnerOrgTypes as readonly string[]).includes(type)) problems.push(`${m.id}: nav entry "${entry.to}" names unknown partner type "${type}"`);
       }
     }
     const keys = [
@@ -432,6 +437,18 @@ export class PluginRegistry {
   /** The enabled plugins' "is a patient here" conditions (PluginServer.patientRelationship). */
   patientRelationships(enabled: string[]): ((contactId: SQL) => SQL)[] {
     return this.plugins.filter((p) => enabled.includes(p.manifest.id) && p.server.patientRelationship).map((p) => p.server.patientRelationship!);
+  }
+
+  /** The enabled plugins' customer-portal home widgets, in plugin order. */
+  portalWidgets(enabled: string[]): (PortalWidget & { pluginId: string })[] {
+    return this.plugins.filter((p) => enabled.includes(p.manifest.id)).flatMap((p) => (p.server.portalWidgets ?? []).map((w) => ({ ...w, pluginId: p.manifest.id })));
+  }
+
+  /** The enabled plugins' "this customer has something with us" conditions (PluginServer.portalRelationship). */
+  portalRelationships(enabled: string[]): { pluginId: string; condition: (contactId: SQL) => SQL }[] {
+    return this.plugins
+      .filter((p) => enabled.includes(p.manifest.id) && p.server.portalRelationship)
+      .map((p) => ({ pluginId: p.manifest.id, condition: p.server.portalRelationship! }));
   }
 
   /** KPIs of the enabled plugins the user may see, with full ids `<plugin-id>.<id>`. */

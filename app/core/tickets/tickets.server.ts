@@ -351,6 +351,24 @@ export async function listOwnTickets(db: Database, actor: Requester, input: { af
   return page(rows);
 }
 
+/** A requester's tickets still being worked on: how many, how many wait for their answer, and the latest changed. */
+export async function openTicketSummary(db: Database, actor: Requester) {
+  const open = and(scopeOf(actor), inArray(tickets.status, ["open", "in_progress", "waiting_customer"]));
+  const [[counts], [latest]] = await Promise.all([
+    db
+      .select({ open: sql<number>`count(*)::int`, waiting: sql<number>`(count(*) filter (where ${tickets.status} = 'waiting_customer'))::int` })
+      .from(tickets)
+      .where(open),
+    db
+      .select({ id: tickets.id, number: tickets.number, subject: tickets.subject, status: tickets.status, updatedAt: tickets.updatedAt })
+      .from(tickets)
+      .where(open)
+      .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+      .limit(1),
+  ]);
+  return { open: counts?.open ?? 0, waiting: counts?.waiting ?? 0, latest: latest ?? null };
+}
+
 /** Assignable colleagues (active staff), by name. */
 export async function assignableStaff(db: Database) {
   return db

@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { requireCustomer, pageTitle } from "../../../app/plugin-api/server.ts";
 import { formatDate, formatDateTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
-import { appointmentActionSchema, waitlistActionSchema } from "../appointment-forms.ts";
+import { appointmentActionSchema, confirmVisitSchema, waitlistActionSchema } from "../appointment-forms.ts";
+import { confirmOwnVisit } from "../patient-actions.server.ts";
 import { cancelAppointment, myVisits } from "../booking.server.ts";
 import { appointmentSettings } from "../visit.server.ts";
 import { servicesOf } from "../route-helpers.server.ts";
@@ -45,6 +46,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!result.ok) return failed(result.error, result.error === "notFound" ? 404 : 409);
     return done(v.intent === "leaveWaitlist" ? "left" : v.intent === "acceptOffer" ? "accepted" : "declined");
   }
+  const confirm = parseWithZod(form, { schema: confirmVisitSchema });
+  if (confirm.status === "success") {
+    const result = await confirmOwnVisit(context.runtime.db, actor, confirm.value.appointmentId);
+    if (!result.ok) return failed(result.error, result.error === "notFound" ? 404 : 409);
+    return done("confirmed");
+  }
   const submission = parseWithZod(form, { schema: appointmentActionSchema });
   if (submission.status !== "success" || submission.value.intent !== "cancel") return failed("invalid", 400);
   const result = await cancelAppointment(context.runtime.db, servicesOf(context), actor, { appointmentId: submission.value.appointmentId, reason: "patient" });
@@ -76,7 +83,7 @@ export default function MyAppointments() {
       ) : null}
       {actionData?.done && actionData.done !== "cancelled" ? (
         <div className="alert success" role="status">
-          {t(`portal.waitlist.${actionData.done}`)}
+          {t(actionData.done === "confirmed" ? "portal.confirmed" : `portal.waitlist.${actionData.done}`)}
         </div>
       ) : null}
       {params.get("waitlisted") ? (

@@ -2,7 +2,8 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePartner, pageTitle } from "../../../app/plugin-api/server.ts";
+import { requirePartnerOfType, pageTitle } from "../../../app/plugin-api/server.ts";
+import { referringPartnerTypes } from "../plugin.ts";
 import { formatDate, PageHeader, translateError, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { incomingSchema } from "../referral-forms.ts";
 import { ClinicalFields } from "../referral-fields.tsx";
@@ -14,12 +15,12 @@ export const handle = { i18n: ["hospital-referrals"] };
 export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor } = requirePartner(context, request);
+  const { actor } = await requirePartnerOfType(context, request, referringPartnerTypes);
   return { title: pageTitle(context.language, "hospital-referrals:list.title"), referrals: await listForPartner(context.runtime.db, actor), language: context.language };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor } = requirePartner(context, request);
+  const { actor } = await requirePartnerOfType(context, request, referringPartnerTypes);
   const submission = parseWithZod(await request.formData(), { schema: incomingSchema });
   if (submission.status !== "success") {
     const errors = Object.values(submission.error ?? {}).flat().filter(Boolean) as string[];

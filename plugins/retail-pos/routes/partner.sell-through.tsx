@@ -3,7 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePartner, pageTitle } from "../../../app/plugin-api/server.ts";
+import { requirePartnerOfType, pageTitle } from "../../../app/plugin-api/server.ts";
+import { sellThroughPartnerTypes } from "../plugin.ts";
 import { PageHeader, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { supplierSellThrough } from "../sales-history.server.ts";
 
@@ -12,7 +13,7 @@ export const meta = titleMeta;
 const days = 90;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor } = requirePartner(context, request);
+  const { actor } = await requirePartnerOfType(context, request, sellThroughPartnerTypes);
   return { title: pageTitle(context.language, "retail-pos:sellThrough.title"), rows: await supplierSellThrough(context.runtime.db, actor, { from: new Date(Date.now() - days * 86_400_000), to: new Date() }), days };
 }
 
