@@ -64,7 +64,7 @@ export { branchTimeZone, staffTimeZone } from "../core/time/zones.server.ts";
 /** SQL for KPIs (defineKpi): a record's day in its branch's zone within the range, the branch filter, local hour and weekday. */
 export { branchZoneSql, inBranchesSql, inRangeSql, localDaySql, localHourSql, localWeekdaySql } from "../core/reports/kpi-sql.server.ts";
 /** The usual KPI query: numerator (and denominator, or a direct value) as a total or per dimension key and label. */
-export { aggregate, branchDimension, dailyBy, type AggregateSpec, type DimensionSql } from "../core/reports/kpi-aggregate.server.ts";
+export { aggregate, branchDimension, dailyBy, distinctAggregate, type AggregateSpec, type DimensionSql, type DistinctSpec } from "../core/reports/kpi-aggregate.server.ts";
 /** Declares how one of a plugin's tables holding personal data is exported and erased (its `personalData` in defineServer). */
 export { tableHandler, type PersonalDataHandler, type PersonalDataSubject, type TableSpec, type TableLink, type ErasureMode, type ErasureOutcome } from "../core/privacy/personal-data.server.ts";
 export { cursorPart, decodeCursor, encodeCursor } from "../core/validation/cursor.server.ts";

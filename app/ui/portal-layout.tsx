@@ -27,9 +27,11 @@ export interface PortalLayoutData {
 interface ShellProps {
   portal: PortalKey;
   search?: ReactNode;
+  /** Draws the navigation instead of the bar of links (passed in for the same reason as `search`). */
+  menu?: (nav: NavItem[]) => ReactNode;
 }
 
-function Shell({ portal, search, data, children }: ShellProps & { data: PortalLayoutData; children: ReactNode }) {
+function Shell({ portal, search, menu, data, children }: ShellProps & { data: PortalLayoutData; children: ReactNode }) {
   const { t } = useTranslation();
   const { home, accountHref } = portals[portal];
   return (
@@ -40,16 +42,17 @@ function Shell({ portal, search, data, children }: ShellProps & { data: PortalLa
       nav={data.nav}
       accountHref={accountHref}
       search={search}
+      menu={menu}
     >
       {children}
     </PortalShell>
   );
 }
 
-export function PortalLayout({ portal, search }: ShellProps) {
+export function PortalLayout({ portal, search, menu }: ShellProps) {
   const data = useLoaderData<PortalLayoutData>();
   return (
-    <Shell portal={portal} search={search} data={data}>
+    <Shell portal={portal} search={search} menu={menu} data={data}>
       <Outlet />
     </Shell>
   );
@@ -77,7 +80,7 @@ export function ErrorMessage({ home }: { home: string }) {
  * A page of the portal failed: the message inside the portal's shell. When the layout's own loader
  * failed (not signed in as this portal's user), there is no menu to keep: the message alone.
  */
-export function PortalErrorBoundary({ portal, search }: ShellProps) {
+export function PortalErrorBoundary({ portal, search, menu }: ShellProps) {
   const data = useRouteLoaderData<PortalLayoutData>(`routes/${portal}/layout`);
   if (!data) {
     return (
@@ -87,7 +90,7 @@ export function PortalErrorBoundary({ portal, search }: ShellProps) {
     );
   }
   return (
-    <Shell portal={portal} search={search} data={data}>
+    <Shell portal={portal} search={search} menu={menu} data={data}>
       <ErrorMessage home={portals[portal].home} />
     </Shell>
   );

@@ -7,6 +7,8 @@ export interface NavItem {
   to: string;
   label: string;
   end?: boolean;
+  /** The area of work it is listed under (the staff sidebar), translated. */
+  group?: string;
 }
 
 /** Header, navigation and main area shared by the three portals. */
@@ -17,6 +19,7 @@ export function PortalShell({
   nav,
   accountHref,
   search,
+  menu,
   children,
 }: {
   portalName: string;
@@ -27,6 +30,8 @@ export function PortalShell({
   accountHref?: string;
   /** A search box for the header (the staff portal's global search). */
   search?: ReactNode;
+  /** Draws the navigation in place of the bar of links (the staff sidebar), beside the page. */
+  menu?: (nav: NavItem[]) => ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -57,20 +62,31 @@ export function PortalShell({
           </Form>
         </div>
       </header>
-      <nav className="nav" aria-label={t("shell.mainNav")}>
-        <ul>
-          {nav.map((item) => (
-            <li key={item.to}>
-              <NavLink to={item.to} end={item.end} prefetch="intent">
-                {item.label}
-              </NavLink>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main className="page" id="main">
-        {children}
-      </main>
+      {menu ? (
+        <div className="with-sidebar">
+          {menu(nav)}
+          <main className="page" id="main">
+            {children}
+          </main>
+        </div>
+      ) : (
+        <>
+          <nav className="nav" aria-label={t("shell.mainNav")}>
+            <ul>
+              {nav.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.end} prefetch="intent">
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main className="page" id="main">
+            {children}
+          </main>
+        </>
+      )}
     </>
   );
 }

@@ -30,9 +30,9 @@ export default definePlugin({
     { portal: "api", path: "appointments/link", file: "routes/api.appointments.link.tsx" },
   ],
   nav: [
-    { portal: "staff", to: "appointments", label: "nav.dayView", icon: "calendar", permission: "hospital-appointments.appointment.read" },
-    { portal: "staff", to: "appointments/doctor", label: "nav.doctorDay", icon: "stethoscope", permission: "hospital-appointments.appointment.read" },
-    { portal: "staff", to: "appointments/setup", label: "nav.setup", icon: "settings", permission: "hospital-appointments.schedule.manage" },
+    { portal: "staff", to: "appointments", area: "hospital", label: "nav.dayView", icon: "calendar", permission: "hospital-appointments.appointment.read" },
+    { portal: "staff", to: "appointments/doctor", area: "hospital", label: "nav.doctorDay", icon: "stethoscope", permission: "hospital-appointments.appointment.read" },
+    { portal: "staff", to: "appointments/setup", area: "hospital", label: "nav.setup", icon: "settings", permission: "hospital-appointments.schedule.manage" },
     { portal: "portal", to: "appointments", label: "nav.myVisits", icon: "calendar" },
   ],
   settings: {

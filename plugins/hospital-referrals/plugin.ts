@@ -30,7 +30,7 @@ export default definePlugin({
     { portal: "partner", path: "referrals/:referralId", file: "routes/partner.referral.tsx" },
   ],
   nav: [
-    { portal: "staff", to: "referrals", label: "nav.referrals", icon: "send", permission: "hospital-referrals.referral.read" },
+    { portal: "staff", to: "referrals", area: "hospital", label: "nav.referrals", icon: "send", permission: "hospital-referrals.referral.read" },
     { portal: "partner", to: "referrals", label: "nav.referrals", icon: "send", partnerTypes: referringPartnerTypes },
   ],
   settings: {

@@ -23,8 +23,8 @@ export default definePlugin({
     { portal: "portal", path: "loyalty", file: "routes/portal.loyalty.tsx" },
   ],
   nav: [
-    { portal: "staff", to: "loyalty", label: "nav.program", icon: "star", permission: "retail-loyalty.member.read" },
-    { portal: "staff", to: "loyalty-vouchers", label: "nav.vouchers", icon: "ticket", permission: "retail-loyalty.voucher.burn" },
+    { portal: "staff", to: "loyalty", area: "retail", label: "nav.program", icon: "star", permission: "retail-loyalty.member.read" },
+    { portal: "staff", to: "loyalty-vouchers", area: "retail", label: "nav.vouchers", icon: "ticket", permission: "retail-loyalty.voucher.burn" },
     { portal: "portal", to: "loyalty", label: "nav.points", icon: "star" },
   ],
   events: { emits: [], handles: ["pos.sale.recorded@1", "pos.sale.refunded@1", "core.contact.merged@1"] },

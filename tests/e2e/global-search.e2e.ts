@@ -37,7 +37,7 @@ test("global search: '/' on the dashboard, a demo patient's NIK, the results wit
 
   // by keyboard: Tab reaches the patient's link, Enter opens the contact
   await box.focus();
-  for (let i = 0; i < 30 && !(await patient.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  for (let i = 0; i < 60 && !(await patient.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
   await expect(patient).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/staff\/contacts\/[0-9a-f-]{36}$/);

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { openStaffMenu } from "./staff-menu.ts";
 
 test.use({ locale: "en-US" });
 
@@ -12,6 +13,7 @@ test("an admin switches to English, disables a plugin (its menu entry goes, its 
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
 
   const nav = page.getByRole("navigation", { name: "Main navigation" });
+  await openStaffMenu(page);
   await expect(nav.getByRole("link", { name: "Referrals" })).toBeVisible();
   await page.goto("/staff/referrals");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -33,6 +35,7 @@ test("an admin switches to English, disables a plugin (its menu entry goes, its 
   await page.goto("/staff/settings/plugins");
   await page.getByRole("button", { name: "Enable Hospital referrals" }).click();
   await expect(page.getByText("Hospital referrals enabled.")).toBeVisible();
+  await openStaffMenu(page);
   await expect(nav.getByRole("link", { name: "Referrals" })).toBeVisible();
   const back = await page.goto("/staff/referrals");
   expect(back?.status()).toBe(200);

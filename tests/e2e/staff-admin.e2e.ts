@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { openStaffMenu } from "./staff-menu.ts";
 
 async function signInAsAdmin(page: Page) {
   await page.goto("/staff");
@@ -78,6 +79,7 @@ test("a page that answers 404 or 403 keeps the portal's menu, in Indonesian and 
   await expect(page.getByRole("heading", { name: "Akses ditolak" })).toBeVisible();
   await expect(menu).toBeVisible();
   await page.screenshot({ path: `test-results/screens/staff-403-id-${info.project.name}.png`, fullPage: true });
+  await openStaffMenu(page);
   await menu.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/staff/);
 

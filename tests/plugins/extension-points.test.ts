@@ -58,8 +58,8 @@ describe("a plugin's contributions", () => {
     const marketing = await createStaff(runtime, { roles: ["marketing"] });
     const navOf = async (cookie: string, lang: string) =>
       (unwrap(await callRoute(runtime, staffLayout.loader, { path: "/staff", cookie, headers: { "Accept-Language": lang } })).data as { nav: { to: string; label: string }[] }).nav;
-    expect(await navOf(agent.cookie, "id")).toContainEqual(expect.objectContaining({ to: "/staff/greetings", label: "Sapaan" }));
-    expect(await navOf(agent.cookie, "en")).toContainEqual(expect.objectContaining({ to: "/staff/greetings", label: "Greetings" }));
+    expect(await navOf(agent.cookie, "id")).toContainEqual({ to: "/staff/greetings", label: "Sapaan", end: false, group: "Layanan" });
+    expect(await navOf(agent.cookie, "en")).toContainEqual({ to: "/staff/greetings", label: "Greetings", end: false, group: "Service" });
     expect((await navOf(marketing.cookie, "id")).map((n) => n.to)).not.toContain("/staff/greetings");
   });
 

@@ -341,6 +341,12 @@ export interface KpiQuery {
   now: Date;
   /** Set only by the rollup refresher (ADR 021): answer one row per local day × branch (× dimension value). */
   daily?: boolean;
+  /**
+   * Set only by the rollup refresher, for a distinct count (ADR 028): answer, for the local days from
+   * `range.from` on, one row per day × previous active day × scope (× dimension value), the previous
+   * day taken over every branch (scope '*') or within the record's branch (`perBranch`).
+   */
+  distinctDays?: { perBranch: boolean };
 }
 
 /** One computed figure; `key` null is the total. `value` overrides numerator / denominator (medians, p90). */
@@ -354,6 +360,8 @@ export interface KpiRow {
   /** With `daily`: the record's local day and its branch id ('-' when it has none). */
   day?: string;
   branchKey?: string;
+  /** With `distinctDays`: the previous active day ('-infinity' for none); `branchKey` is then the scope ('*' or a branch). */
+  prevDay?: string;
 }
 
 /** A table a rolled-up KPI reads, and the columns that decide which local day a record counts on. */
@@ -401,10 +409,12 @@ export interface KpiDefinition {
    * The numerator and denominator are sums over records that each count on one local day and branch,
    * so dashboards may read them from daily rollups (ADR 021). `compute` must then honour `daily`
    * (aggregate() does, given `daily: dailyBy(at, branch)`); `sources` are the tables whose writes mark
-   * days to refresh. Distinct counts, medians and percentiles leave this out and stay live SQL.
+   * days to refresh. Medians and percentiles leave this out and stay live SQL. A distinct count
+   * (contacts active, members who bought twice) sets `distinct` and answers through
+   * distinctAggregate(), which honours `distinctDays` (ADR 028).
    * (Snapshot KPIs need nothing: the refresher takes them per branch each minute.)
    */
-  rollup?: { sources: KpiRollupSource[] };
+  rollup?: { sources: KpiRollupSource[]; distinct?: boolean };
   /** The figures, in SQL: the total when `dimension` is null, else one row per value of the dimension. */
   compute: (query: KpiQuery, ctx: KpiContext) => Promise<KpiRow[]>;
   /** The records behind the total (at most `limit`), e.g. the tickets counted. */

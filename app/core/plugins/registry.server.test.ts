@@ -56,9 +56,26 @@ describe("manifest validation at start-up", () => {
     );
   });
 
+  it("asks every staff menu entry for its area of work, and only staff entries", () => {
+    const problems = validateManifests([
+      plugin({
+        nav: [
+          { portal: "staff", to: "home", label: "nav.home" },
+          { portal: "portal", to: "away", area: "service", label: "nav.home" },
+          { portal: "staff", to: "odd", area: "kitchen" as never, label: "nav.home" },
+        ],
+      }),
+    ]);
+    expect(problems).toEqual([
+      'example: staff nav entry "home" needs an area (customers, service, hospital, retail, marketing, reports, administration)',
+      'example: nav entry "away" has area "service", which only staff entries take, one of customers, service, hospital, retail, marketing, reports, administration',
+      'example: nav entry "odd" has area "kitchen", which only staff entries take, one of customers, service, hospital, retail, marketing, reports, administration',
+    ]);
+  });
+
   it("names every translation missing in either language", () => {
     const problems = validateManifests([
-      plugin({ nav: [{ portal: "staff", to: "home", label: "nav.home" }, { portal: "staff", to: "away", label: "nav.away" }] }, { id: locales.id, en: { meta: locales.en.meta } }),
+      plugin({ nav: [{ portal: "staff", to: "home", area: "service", label: "nav.home" }, { portal: "staff", to: "away", area: "service", label: "nav.away" }] }, { id: locales.id, en: { meta: locales.en.meta } }),
     ]);
     expect(problems).toEqual([
       'example: translation "example:nav.away" is missing in "id"',

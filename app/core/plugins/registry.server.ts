@@ -31,6 +31,7 @@ import type {
   TransactionSource,
   TimelineSource,
 } from "./contract.ts";
+import { staffNavAreas } from "./contract.ts";
 
 export class PluginManifestError extends Error {
   constructor(public problems: string[]) {
@@ -112,6 +113,10 @@ export function validateManifests(installed: InstalledPlugin[]): string[] {
       if (entry.partnerTypes && entry.portal !== "partner") problems.push(`${m.id}: nav entry "${entry.to}" names partnerTypes outside the partner portal`);
       for (const type of entry.partnerTypes ?? []) {
         if (!(partnerOrgTypes as readonly string[]).includes(type)) problems.push(`${m.id}: nav entry "${entry.to}" names unknown partner type "${type}"`);
+      }
+      if (entry.portal === "staff" && !entry.area) problems.push(`${m.id}: staff nav entry "${entry.to}" needs an area (${staffNavAreas.join(", ")})`);
+      if (entry.area && (entry.portal !== "staff" || !staffNavAreas.includes(entry.area))) {
+        problems.push(`${m.id}: nav entry "${entry.to}" has area "${entry.area}", which only staff entries take, one of ${staffNavAreas.join(", ")}`);
       }
     }
     const keys = [
