@@ -3,12 +3,14 @@
 // data plus records either side of midnight in WIB and WITA; again after writes to past days (the
 // triggers mark them, the refresh recomputes only those), after a contact moves branch (a full
 // rebuild), and at an instant just before midnight WIB. The dashboard then shows how fresh it is.
+// Distinct counts (active contacts, repeat-purchase rate, purchase frequency: ADR 028) too, for
+// ranges starting mid-history, and after a write between two active days of a contact.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../db/client.ts";
 import { seedDemoData } from "../db/seed/demo.ts";
 import type { KpiDimension, KpiQuery } from "../app/core/plugins/contract.ts";
-import { isRolledUp, refreshKpiRollups, rollupRows, rollupTrend, rollupView, type RollupKpi } from "../app/core/reports/kpi-rollup.server.ts";
+import { isDistinct, isRolledUp, readsRollup, refreshKpiRollups, rollupRows, rollupTrend, rollupView, type RollupKpi } from "../app/core/reports/kpi-rollup.server.ts";
 import { allKpis, kpiValue, trendBuckets } from "../app/core/reports/kpis.server.ts";
 import { addDays, presetRange, today, type DateRange } from "../app/core/time/local-time.ts";
 import * as dashboard from "../app/routes/staff/dashboard.tsx";
@@ -43,8 +45,19 @@ beforeAll(async () => {
       await app.runtime.db.execute(sql`insert into contacts (full_name, branch_id, created_at) values ('Tengah Malam', ${branch}, ${at}::timestamptz)`);
       await app.runtime.db.execute(sql`insert into tickets (number, subject, channel, category, branch_id, created_at, resolved_at, status, sla_due_at)
         values (${`TM-${branch.slice(0, 4)}-${offset}`}, 'Tengah malam', 'email', 'other', ${branch}, ${at}::timestamptz, ${at}::timestamptz, 'resolved', ${at}::timestamptz)`);
+      await app.runtime.db.execute(sql`insert into interactions (contact_id, channel, direction, subject, occurred_at, branch_id)
+        select id, 'call', 'inbound', 'Tengah malam', ${at}::timestamptz, ${branch} from contacts where full_name = 'Tengah Malam' order by created_at limit 1`);
     }
   }
+  // the demo data has no interactions: 400 contacts with up to 8 each over 450 days, mostly at their
+  // own branch, some at another one or none (a contact active in two branches counts once in all),
+  // several on the same day, and some hours either side of midnight
+  await app.runtime.db.execute(sql`insert into interactions (contact_id, channel, direction, subject, occurred_at, branch_id)
+    select c.id, (array['call','visit','whatsapp','email'])[1 + (hashtext(c.id::text || g || 'ch') & 3)], 'inbound', 'Uji rollup',
+      now() - make_interval(days => (hashtext(c.id::text || g) & 2147483647) % 450, hours => (hashtext(c.id::text || g || 'h') & 2147483647) % 24),
+      case (hashtext(c.id::text || g || 'b') & 7) when 0 then null when 1 then (select id from branches order by code offset (hashtext(c.id::text || g) & 3) limit 1) else c.branch_id end
+    from (select id, branch_id from contacts order by id limit 400) c cross join generate_series(1, 8) g
+    where g <= 1 + (hashtext(c.id::text) & 2147483647) % 8`);
 }, 600_000);
 afterAll(() => app.close());
 
@@ -55,23 +68,30 @@ function ranges(now: Date): DateRange[] {
     presetRange("7d", "Asia/Jakarta", now),
     { from: addDays(day, -400), to: addDays(day, 60) },
     { from: addDays(day, -1), to: addDays(day, -1) },
+    // starting mid-history: contacts active before count once, on their first day in the range
+    { from: addDays(day, -90), to: addDays(day, -20) },
   ];
 }
 
 /** Every rolled-up KPI, total and per dimension, for every range and branch scope: rollup = live SQL. */
-async function expectRollupsMatchLive(now: Date) {
+async function expectRollupsMatchLive(now: Date, options: { extraRanges?: DateRange[]; only?: (kpi: RollupKpi) => boolean } = {}) {
   const view = await rollupView(app.runtime.db);
   expect(view).not.toBeNull();
   // every branch, a hospital in WIB and one in WITA, a store in WITA, two branches, none
   const scopes: (string[] | null)[] = [null, [branchIds[0]], [branchIds[1]], [branchIds[3]], branchIds.slice(0, 2), []];
   let compared = 0;
-  for (const kpi of kpis.filter(isRolledUp)) {
+  for (const kpi of kpis.filter(isRolledUp).filter(options.only ?? (() => true))) {
     expect(view!.kpiIds.has(kpi.id), kpi.id).toBe(true);
     const dimensions: (KpiDimension | null)[] = kpi.snapshot ? [null, "branch"] : [null, ...kpi.dimensions];
-    for (const range of kpi.snapshot ? [ranges(now)[0]] : ranges(now)) {
+    for (const range of kpi.snapshot ? [ranges(now)[0]] : [...ranges(now), ...(options.extraRanges ?? [])]) {
       for (const scope of scopes) {
         for (const dimension of dimensions) {
           const query: KpiQuery = { range, branchIds: scope, dimension, now };
+          if (!readsRollup(view, kpi, dimension, scope)) {
+            // a distinct count for two of the branches is read live (summing branches would count a contact twice)
+            expect(isDistinct(kpi) && scope !== null && scope.length > 1 && dimension !== "branch", `${kpi.id} ${dimension} ${JSON.stringify(scope)}`).toBe(true);
+            continue;
+          }
           const live = (await kpi.compute(query, context())).map((r) => ({ key: r.key ?? "", label: r.label ?? null, numerator: r.numerator, denominator: r.denominator ?? null, value: kpiValue(kpi, r) }));
           const rolled = (await rollupRows(app.runtime.db, kpi, query)).map((r) => ({ key: r.key ?? "", label: r.label ?? null, numerator: r.numerator, denominator: r.denominator ?? null, value: kpiValue(kpi, r) }));
           expect(rolled, `${kpi.id} ${range.from}..${range.to} ${JSON.stringify(scope)} ${dimension}`).toEqual(live);
@@ -82,7 +102,7 @@ async function expectRollupsMatchLive(now: Date) {
     if (kpi.snapshot) continue;
     // a trend's buckets in one query: each as its own live total
     const buckets = trendBuckets(ranges(now)[2]).map((b) => b.range);
-    for (const scope of [null, [branchIds[1]]]) {
+    for (const scope of [null, [branchIds[1]], [branchIds[3]]]) {
       const trend = (await rollupTrend(app.runtime.db, kpi, buckets, { branchIds: scope })).map((r) => kpiValue(kpi, r));
       const live = await Promise.all(buckets.map(async (range) => kpiValue(kpi, (await kpi.compute({ range, branchIds: scope, dimension: null, now }, context()))[0])));
       expect(trend, `${kpi.id} trend ${JSON.stringify(scope)}`).toEqual(live);
@@ -94,10 +114,9 @@ async function expectRollupsMatchLive(now: Date) {
 describe("KPI rollups", () => {
   it("hold, after a full build, exactly the live SQL's figures; additive KPIs and snapshots alike", async () => {
     const rolled = kpis.filter(isRolledUp).map((k) => k.id);
-    // distinct counts, medians and percentiles stay live SQL
-    expect(rolled).not.toContain("core.contacts.active");
-    expect(rolled).not.toContain("retail-pos.repeatRate");
+    // medians and percentiles stay live SQL; distinct counts are rolled up by previous active day
     expect(rolled).not.toContain("hospital-referrals.daysToFirstVisitP90");
+    expect(kpis.filter(isDistinct).map((k) => k.id)).toEqual(expect.arrayContaining(["core.contacts.active", "retail-pos.repeatRate", "retail-pos.purchaseFrequency"]));
     expect(rolled).toEqual(expect.arrayContaining(["core.tickets.withinSla", "retail-pos.netSales", "hospital-appointments.noShowRate", "core.tickets.backlog"]));
     const now = new Date();
     const result = await refreshKpiRollups(app.runtime.db, kpis, { now });
@@ -105,7 +124,18 @@ describe("KPI rollups", () => {
     // the demo data has something to compare in most KPIs
     const [{ n }] = await rows<{ n: number }>(sql`select count(distinct kpi_id)::int as n from kpi_rollup_days`);
     expect(n).toBeGreaterThan(15);
+    const [{ distinct }] = await rows<{ distinct: number }>(sql`select count(distinct kpi_id)::int as distinct from kpi_rollup_distinct`);
+    expect(distinct).toBe(3);
     expect(await expectRollupsMatchLive(now)).toBeGreaterThan(1000);
+    // the distinct figures are not trivially equal: contacts active on several days and in two branches
+    const active = kpis.find((k) => k.id === "core.contacts.active")!;
+    const year = ranges(now)[2];
+    const [total] = await rollupRows(app.runtime.db, active, { range: year, branchIds: null, dimension: null });
+    const perBranch = await rollupRows(app.runtime.db, active, { range: year, branchIds: null, dimension: "branch" });
+    const [{ days }] = await rows<{ days: number }>(sql`select count(distinct (contact_id, (occurred_at at time zone 'Asia/Jakarta')::date))::int as days from interactions`);
+    expect(total.numerator).toBeGreaterThan(300);
+    expect(perBranch.reduce((sum, r) => sum + r.numerator, 0)).toBeGreaterThan(total.numerator);
+    expect(days).toBeGreaterThan(total.numerator * 2);
   }, 300_000);
 
   it("recompute only the days writes touched, and stay equal to the live SQL", async () => {
@@ -126,6 +156,59 @@ describe("KPI rollups", () => {
     expect(result.full).toBe(false);
     expect(result.days).toBeLessThan(30);
     await expectRollupsMatchLive(now);
+  }, 300_000);
+
+  it("move the next active day's previous day when a write lands between two active days (distinct counts)", async () => {
+    const db = app.runtime.db;
+    await refreshKpiRollups(db, kpis);
+    const distinct = (k: RollupKpi) => isDistinct(k);
+    // a contact active on two days at least a week apart with nothing between, the first at a branch
+    const [gap] = await rows<{ contact_id: string; branch_id: string; d1: string; d2: string }>(sql`select contact_id, branch_id, d1::text, d2::text from (
+        select contact_id, branch_id, d as d1, lead(d) over (partition by contact_id order by d) as d2 from (
+          select distinct on (contact_id, d) contact_id, branch_id, d from (
+            select contact_id, branch_id, (occurred_at at time zone 'Asia/Jakarta')::date as d from interactions) i order by contact_id, d, branch_id) x) y
+      where d2 - d1 >= 7 and branch_id is not null order by d1 limit 1`);
+    expect(gap).toBeDefined();
+    const mid = addDays(gap.d1, 3);
+    const at = `${mid}T05:00:00Z`; // noon in WIB: the same day in every zone
+    const [{ id }] = await rows<{ id: string }>(sql`insert into interactions (contact_id, channel, direction, subject, occurred_at, branch_id)
+      values (${gap.contact_id}, 'visit', 'inbound', 'Di antara', ${at}::timestamptz, ${gap.branch_id}) returning id`);
+    // the same for a member: a receipt between two of their purchase days at one store
+    const [buy] = await rows<{ sale_id: string; d1: string; d2: string }>(sql`select sale_id, d1::text, d2::text from (
+        select id as sale_id, d as d1, lead(d) over (partition by contact_id order by d) as d2 from (
+          select id, contact_id, (occurred_at at time zone 'Asia/Jakarta')::date as d from retail_pos_sales
+          where kind = 'sale' and contact_id is not null and contact_id not in (select contact_id from retail_pos_sales where contact_id is not null group by 1 having count(distinct branch_id) > 1)) x) y
+      where d2 - d1 >= 7 order by d1 limit 1`);
+    expect(buy).toBeDefined();
+    const saleMid = addDays(buy.d1, 3);
+    await db.execute(sql`insert into retail_pos_sales (connection_id, branch_id, kind, receipt_no, idempotency_key, request_hash, contact_id, occurred_at, total_idr)
+      select connection_id, branch_id, 'sale', 'ANTARA-1', 'antara-1', 'h', contact_id, ${`${saleMid}T05:00:00Z`}::timestamptz, 10000 from retail_pos_sales where id = ${buy.sale_id}`);
+    const now = new Date();
+    // the marks are the new records' days only; the later active days must follow
+    const marked = (await rows<{ day: string }>(sql`select distinct day::text as day from kpi_rollup_dirty`)).map((m) => m.day);
+    expect(marked).toContain(mid);
+    expect(marked).not.toContain(gap.d2);
+    const result = await refreshKpiRollups(db, kpis, { now });
+    expect(result.full).toBe(false);
+    // ranges starting on the new day (the later day no longer counts: its previous day is in the range), and after it
+    const extraRanges = [
+      { from: mid, to: gap.d2 },
+      { from: mid, to: addDays(gap.d2, 30) },
+      { from: addDays(mid, 1), to: gap.d2 },
+      { from: saleMid, to: buy.d2 },
+      { from: saleMid, to: addDays(buy.d2, 30) },
+    ];
+    await expectRollupsMatchLive(now, { extraRanges, only: distinct });
+    // the contact counts once in [mid, d2] at their branch, the member is a repeat buyer in [saleMid, d2]
+    const active = kpis.find((k) => k.id === "core.contacts.active")!;
+    const before = await rollupRows(db, active, { range: { from: mid, to: gap.d2 }, branchIds: [gap.branch_id], dimension: null });
+    await db.execute(sql`delete from interactions where id = ${id}`);
+    await db.execute(sql`delete from retail_pos_sales where receipt_no = 'ANTARA-1'`);
+    await refreshKpiRollups(db, kpis, { now });
+    const after = await rollupRows(db, active, { range: { from: mid, to: gap.d2 }, branchIds: [gap.branch_id], dimension: null });
+    // without the new day the contact still counts, on d2 (its previous day d1 is before the range)
+    expect(after[0].numerator).toBe(before[0].numerator);
+    await expectRollupsMatchLive(now, { extraRanges, only: distinct });
   }, 300_000);
 
   it("keep the mark of a write committed while the figures are computed, for the next run", async () => {

@@ -54,3 +54,27 @@ export const kpiRollupState = pgTable("kpi_rollup_state", {
   /** Source tables and columns the triggers were installed for (to reinstall when KPIs change). */
   triggers: text("triggers"),
 });
+
+/**
+ * Distinct counts (ADR 028: active contacts, members who bought): per KPI × dimension × scope × local
+ * day × dimension value × previous active day, what the day's records add to the numerator and the
+ * denominator, as running sums over `prev_day` ('-infinity' for none). An entity counts in [from, to]
+ * on its first day there (its previous day is before `from`), so a range's figure is, per day, the
+ * running sum at the last `prev_day` before `from`. `scope` '*' takes the previous day over every
+ * branch (the figure for all branches), a branch id ('-' none) within that branch.
+ */
+export const kpiRollupDistinct = pgTable(
+  "kpi_rollup_distinct",
+  {
+    kpiId: text("kpi_id").notNull(),
+    dimension: text("dimension").notNull(),
+    scope: text("scope").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    key: text("key").notNull(),
+    prevDay: date("prev_day", { mode: "string" }).notNull(),
+    label: text("label"),
+    numerator: doublePrecision("numerator").notNull(),
+    denominator: doublePrecision("denominator"),
+  },
+  (t) => [primaryKey({ columns: [t.kpiId, t.dimension, t.scope, t.day, t.key, t.prevDay] })],
+);

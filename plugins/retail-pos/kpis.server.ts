@@ -2,7 +2,7 @@
 // store is a branch, so the branch filter and the "store" dimension are the same column.
 import { sql } from "drizzle-orm";
 import { defineKpi, rowsOf, type KpiDefinition, type KpiQuery } from "../../app/plugin-api/index.ts";
-import { aggregate, branchDimension, dailyBy, inRangeSql } from "../../app/plugin-api/server.ts";
+import { aggregate, branchDimension, dailyBy, distinctAggregate, inRangeSql } from "../../app/plugin-api/server.ts";
 
 const strings = (id: string, withDenominator: boolean) => ({
   name: `kpis.${id}.name`,
@@ -111,6 +111,18 @@ const membersShare = defineKpi({
     }),
 });
 
+// Members' receipts, counted per member: distinct counts, rolled up by each member's previous
+// purchase days (ADR 028). A member's receipts count per store when split by store or branch.
+const memberSales = {
+  from: sql`retail_pos_sales x`,
+  where: sql`x.kind = 'sale' and x.contact_id is not null`,
+  entity: sql`x.contact_id`,
+  at: sql`x.occurred_at`,
+  branch: sql`x.branch_id`,
+  dimensions: { store, branch: store },
+};
+const distinctRollup = { ...rollup, distinct: true };
+
 /** Repeat-purchase rate: members with two or more receipts in the period over members with any. */
 const repeatRate = defineKpi({
   id: "repeatRate",
@@ -119,15 +131,8 @@ const repeatRate = defineKpi({
   permission,
   dimensions: ["store", "branch"],
   better: "up",
-  compute: (q, { db }) =>
-    aggregate(db, q, {
-      from: sql`(select x.contact_id, x.branch_id, count(*) as n from retail_pos_sales x
-        where x.kind = 'sale' and x.contact_id is not null and ${inPeriod(q)} group by 1, 2) x`,
-      where: sql`true`,
-      numerator: sql`count(*) filter (where x.n >= 2)`,
-      denominator: sql`count(*)`,
-      dimensions: { store, branch: store },
-    }),
+  rollup: distinctRollup,
+  compute: (q, { db }) => distinctAggregate(db, q, { ...memberSales, numerator: { atLeast: 2 }, denominator: { atLeast: 1 } }),
 });
 
 /** Purchase frequency: members' receipts over distinct members who bought. */
@@ -138,16 +143,12 @@ const purchaseFrequency = defineKpi({
   permission,
   dimensions: ["store", "branch"],
   better: "up",
+  rollup: distinctRollup,
   compute: async (q, { db }) =>
-    (
-      await aggregate(db, q, {
-        from: sql`retail_pos_sales x`,
-        where: sql`x.kind = 'sale' and x.contact_id is not null and ${inPeriod(q)}`,
-        numerator: sql`count(*)`,
-        denominator: sql`count(distinct x.contact_id)`,
-        dimensions: storeDims,
-      })
-    ).map((r) => ({ ...r, value: r.denominator ? r.numerator / r.denominator : null })),
+    (await distinctAggregate(db, q, { ...memberSales, numerator: "records", denominator: { atLeast: 1 } })).map((r) => ({
+      ...r,
+      value: r.denominator ? r.numerator / r.denominator : null,
+    })),
 });
 
 /** Sales lines: Rupiah of lines sold (after line discounts, before refunds), by store, category, product or supplier. */

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../../db/client.ts";
 import { consentPurposes } from "../../../db/schema/consents.ts";
 import type { KpiDefinition, KpiQuery } from "../plugins/contract.ts";
-import { aggregate, branchDimension, dailyBy } from "./kpi-aggregate.server.ts";
+import { aggregate, branchDimension, dailyBy, distinctAggregate } from "./kpi-aggregate.server.ts";
 import { inBranchesSql, inRangeSql } from "./kpi-sql.server.ts";
 
 const strings = (id: string, withDenominator: boolean) => ({
@@ -55,11 +55,17 @@ const activeContacts: KpiDefinition = {
   permission: "core.report.read",
   dimensions: ["branch", "channel"],
   better: "up",
+  // a distinct count, rolled up by each contact's previous active day (ADR 028); a merge moves the
+  // duplicate's interactions to the kept contact, and that update marks their days
+  rollup: { sources: [{ table: "interactions", days: ["occurred_at"] }], distinct: true },
   compute: (q, { db }) =>
-    aggregate(db, q, {
+    distinctAggregate(db, q, {
       from: sql`interactions i join contacts c on c.id = i.contact_id`,
-      where: sql`${live} and ${inRangeSql(sql`i.occurred_at`, sql`i.branch_id`, q)}`,
-      numerator: sql`count(distinct i.contact_id)`,
+      where: live,
+      entity: sql`i.contact_id`,
+      at: sql`i.occurred_at`,
+      branch: sql`i.branch_id`,
+      numerator: { atLeast: 1 },
       dimensions: { branch: branchDimension(sql`i.branch_id`), channel: { key: sql`i.channel` } },
     }),
   records: async (q, { db }) =>

@@ -3,7 +3,9 @@
 // that writes touched (statement triggers on the KPIs' source tables mark them in kpi_rollup_dirty);
 // the present-state KPIs (backlog, liability …) are stored per branch at each run. Every figure is
 // the KPI's own SQL grouped by day and branch, so a dashboard read from the rollups shows exactly the
-// numbers the live SQL gives. Distinct counts, medians and percentiles are not additive: live SQL.
+// numbers the live SQL gives. Distinct counts (active contacts, members who bought) are kept as
+// counts per day and previous active day in kpi_rollup_distinct (ADR 028); medians and percentiles
+// are not additive: live SQL.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "../../../db/client.ts";
 import type { KpiContext, KpiDefinition, KpiDimension, KpiQuery, KpiRow, Translate } from "../plugins/contract.ts";
@@ -29,13 +31,15 @@ const everything: DateRange = { from: "1970-01-01", to: "2199-12-31" };
 // every branch's zone lies between these: a branch changing its zone moves its records' days
 const branchesSource = { table: "branches", days: ["*time_zone"] };
 
-/** KPIs whose totals are read from the rollups: additive ones, and snapshots that split by branch. */
+/** KPIs whose totals are read from the rollups: additive ones, distinct counts, and snapshots that split by branch. */
 export function isRolledUp(kpi: Pick<KpiDefinition, "rollup" | "snapshot" | "dimensions">) {
   return kpi.snapshot ? kpi.dimensions.includes("branch") : Boolean(kpi.rollup);
 }
 
 interface Installed {
   kpis: string[];
+  /** The distinct counts among them (kept in kpi_rollup_distinct). */
+  distinct?: string[];
   /** Per KPI, the dimensions its rows hold; a KPI gaining one changes the signature, so the rollups are rebuilt. */
   dimensions?: Record<string, string[]>;
   tables: Record<string, string[]>;
@@ -49,9 +53,15 @@ function wanted(kpis: RollupKpi[]): Installed {
   const rolledUp = kpis.filter(isRolledUp).sort((a, b) => a.id.localeCompare(b.id));
   return {
     kpis: rolledUp.map((k) => k.id),
+    distinct: rolledUp.filter(isDistinct).map((k) => k.id),
     dimensions: Object.fromEntries(rolledUp.map((k) => [k.id, [...k.dimensions].sort()])),
     tables: Object.fromEntries(Object.keys(tables).sort().map((t) => [t, [...tables[t]].sort()])),
   };
+}
+
+/** A distinct count (ADR 028): rolled up by previous active day, not by summing days. */
+export function isDistinct(kpi: Pick<KpiDefinition, "rollup" | "snapshot">) {
+  return Boolean(kpi.rollup?.distinct) && !kpi.snapshot;
 }
 
 const ident = (name: string) => {
@@ -143,6 +153,64 @@ async function writeDays(tx: Database, computed: ComputedDays, full: boolean) {
   await insertDays(tx, kpiId, dimension, computed.rows);
 }
 
+type DistinctRow = KpiRow & { dimension: string };
+interface ComputedDistinct {
+  kpiId: string;
+  rows: DistinctRow[];
+}
+
+/**
+ * A distinct count's rows for the local days from `from` on: every dimension, with the previous
+ * active day over every branch ('*') and within each branch. A write on day d changes the previous
+ * day of each entity's next active day after d, however far on: so every day from the earliest
+ * marked one on is recomputed (for the minute's writes, today), never only the marked days.
+ */
+async function computeDistinct(db: Database, kpi: RollupKpi, from: string, now: Date): Promise<ComputedDistinct> {
+  const rows: DistinctRow[] = [];
+  for (const dimension of rollupDimensions(kpi)) {
+    for (const perBranch of [false, true]) {
+      const query: KpiQuery = { range: { from, to: everything.to }, branchIds: null, dimension: dimension || null, now, distinctDays: { perBranch } };
+      for (const row of await kpi.compute(query, refreshContext(db))) {
+        if (!row.day || !row.branchKey || !row.prevDay) throw new Error(`${kpi.id}: a distinct count's compute must honour distinctDays (use distinctAggregate)`);
+        rows.push({ ...row, key: dimension ? (row.key ?? "") : "", dimension });
+      }
+    }
+  }
+  return { kpiId: kpi.id, rows };
+}
+
+/**
+ * Stored as running sums over the previous day within (dimension, scope, day, key): the count for a
+ * range starting on `from` is, per day, the sum at the last previous day before `from`.
+ */
+async function writeDistinct(tx: Database, computed: ComputedDistinct, from: string | null) {
+  await tx.execute(
+    from === null
+      ? sql`delete from kpi_rollup_distinct where kpi_id = ${computed.kpiId}`
+      : sql`delete from kpi_rollup_distinct where kpi_id = ${computed.kpiId} and day >= ${from}::date`,
+  );
+  const group = (r: DistinctRow) => [r.dimension, r.branchKey, r.day, r.key].join("\u0000");
+  // '-infinity' (no previous day) sorts first
+  const sorted = computed.rows
+    .map((r) => ({ r, g: group(r), p: r.prevDay === "-infinity" ? "" : r.prevDay! }))
+    .sort((a, b) => (a.g !== b.g ? (a.g < b.g ? -1 : 1) : a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+  let last: string | null = null;
+  let n = 0;
+  let m = 0;
+  const out = sorted.map(({ r, g }) => {
+    if (g !== last) [last, n, m] = [g, 0, 0];
+    n += r.numerator;
+    m += r.denominator ?? 0;
+    return { x: r.dimension, s: r.branchKey, k: r.key ?? "", d: r.day, p: r.prevDay, l: r.label ?? null, n, m: r.denominator == null ? null : m };
+  });
+  for (let i = 0; i < out.length; i += 5000) {
+    const json = JSON.stringify(out.slice(i, i + 5000));
+    await tx.execute(sql`insert into kpi_rollup_distinct (kpi_id, dimension, scope, day, key, prev_day, label, numerator, denominator)
+      select ${computed.kpiId}, r->>'x', r->>'s', (r->>'d')::date, r->>'k', (r->>'p')::date, r->>'l', (r->>'n')::float8, (r->>'m')::float8
+      from jsonb_array_elements(${json}::jsonb) r`);
+  }
+}
+
 async function computeSnapshot(db: Database, kpi: RollupKpi, now: Date) {
   // a snapshot KPI counts what stands at `now` and ignores the range; the day is only a well-formed one
   const day = today(defaultTimeZone, now);
@@ -180,8 +248,14 @@ export async function refreshKpiRollups(db: Database, kpis: RollupKpi[], options
   const full = marks.some((m) => m.day === "-infinity");
   const runs = full ? [everything] : dayRuns(marks.map((m) => m.day));
   const days: ComputedDays[] = [];
-  for (const kpi of kpis.filter((k) => k.rollup && !k.snapshot)) {
+  for (const kpi of kpis.filter((k) => k.rollup && !k.snapshot && !isDistinct(k))) {
     for (const range of runs) days.push(...(await computeDays(db, kpi, range, now)));
+  }
+  // distinct counts: every day from the earliest marked one on (null: everything)
+  const distinctFrom = full ? null : runs.length > 0 ? runs[0].from : undefined;
+  const distinct: ComputedDistinct[] = [];
+  if (distinctFrom !== undefined) {
+    for (const kpi of kpis.filter(isDistinct)) distinct.push(await computeDistinct(db, kpi, distinctFrom ?? everything.from, now));
   }
   const snapshots: { kpiId: string; rows: KpiRow[] }[] = [];
   for (const kpi of kpis.filter((k) => k.snapshot && isRolledUp(k))) snapshots.push(await computeSnapshot(db, kpi, now));
@@ -192,6 +266,7 @@ export async function refreshKpiRollups(db: Database, kpis: RollupKpi[], options
         where d.day = (m->>'d')::date and d.xact = (m->>'x')::bigint`);
     }
     for (const computed of days) await writeDays(tx, computed, full);
+    for (const computed of distinct) await writeDistinct(tx, computed, distinctFrom ?? null);
     for (const snapshot of snapshots) await writeSnapshot(tx, snapshot);
     await tx.execute(sql`update kpi_rollup_state set as_of = ${now.toISOString()}::timestamptz where id = 1`);
   });
@@ -229,9 +304,68 @@ function toRow(kpi: RollupKpi, r: Summed | undefined, key: string | null): KpiRo
   };
 }
 
+/**
+ * Which previous days answer a distinct count for these branches: those over every branch ('*') for
+ * all of them, a branch's own for one branch. Several (but not all) branches cannot be summed (a
+ * contact active in two would count twice): null, and the caller reads live SQL (readsRollup).
+ */
+function distinctScope(branchIds: readonly string[] | null): string | null {
+  if (branchIds === null) return "*";
+  return branchIds.length === 1 ? branchIds[0] : null;
+}
+
+// the previous-day rows of buckets × days × scopes: per day, the running sums at the last previous day before the bucket's first day
+function distinctProbe(kpi: RollupKpi, buckets: DateRange[], scopes: SQL) {
+  const values = sql.join(
+    buckets.map((b, i) => sql`(${i}::int, ${b.from}::date, ${b.to}::date)`),
+    sql`, `,
+  );
+  return sql`select b.i, s.scope, sum(p.numerator) as numerator, sum(p.denominator) as denominator
+    from (values ${values}) as b(i, from_day, to_day)
+    cross join (${scopes}) as s(scope)
+    cross join lateral generate_series(0, b.to_day - b.from_day) as g(n)
+    cross join lateral (select r.numerator, r.denominator from kpi_rollup_distinct r
+      where r.kpi_id = ${kpi.id} and r.dimension = '' and r.scope = s.scope and r.day = b.from_day + g.n and r.key = '' and r.prev_day < b.from_day
+      order by r.prev_day desc limit 1) p
+    group by 1, 2`;
+}
+
+const scopeValues = (scopes: readonly string[]) =>
+  sql`values ${sql.join(
+    scopes.map((id) => sql`(${id}::text)`),
+    sql`, `,
+  )}`;
+
+async function distinctRows(db: Database, kpi: RollupKpi, query: Pick<KpiQuery, "range" | "branchIds" | "dimension">): Promise<KpiRow[]> {
+  const { range, branchIds, dimension } = query;
+  if (dimension === "branch") {
+    // each branch's own previous days: a branch's row is that branch's distinct count
+    if (branchIds?.length === 0) return [];
+    const scopes = branchIds ? scopeValues(branchIds) : sql`select id::text from branches union all select '-'`;
+    const rows = rowsOf<Summed & { scope: string }>(await db.execute(sql`select x.scope as key, (select b.name from branches b where b.id::text = x.scope) as label, x.numerator, x.denominator
+      from (${distinctProbe(kpi, [range], scopes)}) x order by 1`));
+    return rows.map((r) => toRow(kpi, r, r.key));
+  }
+  if (branchIds?.length === 0) return dimension ? [] : [toRow(kpi, undefined, null)];
+  const scope = distinctScope(branchIds);
+  if (scope === null) throw new Error(`${kpi.id}: a distinct count's rollup answers every branch or one, not several`);
+  if (!dimension) {
+    const [r] = rowsOf<Summed>(await db.execute(sql`select null as key, null as label, x.numerator, x.denominator from (${distinctProbe(kpi, [range], scopeValues([scope]))}) x`));
+    return [toRow(kpi, r, null)];
+  }
+  // other dimensions: each value's running sums, per day, at the last previous day before `from`
+  const rows = await db.execute(sql`select x.key, min(x.label) as label, sum(x.numerator) as numerator, sum(x.denominator) as denominator from (
+      select distinct on (r.day, r.key) r.key, r.label, r.numerator, r.denominator from kpi_rollup_distinct r
+      where r.kpi_id = ${kpi.id} and r.dimension = ${dimension} and r.scope = ${scope} and r.day between ${range.from}::date and ${range.to}::date and r.prev_day < ${range.from}::date
+      order by r.day, r.key, r.prev_day desc) x
+    group by 1 order by 1`);
+  return rowsOf<Summed>(rows).map((r) => toRow(kpi, r, r.key));
+}
+
 /** The KPI's rows (total, or split by a dimension) from the rollups, as its compute would answer them. */
 export async function rollupRows(db: Database, kpi: RollupKpi, query: Pick<KpiQuery, "range" | "branchIds" | "dimension">): Promise<KpiRow[]> {
   if (query.dimension && !kpi.dimensions.includes(query.dimension)) return [];
+  if (isDistinct(kpi)) return distinctRows(db, kpi, query);
   if (kpi.snapshot) {
     const where = sql`kpi_id = ${kpi.id} and ${branchFilter(query)}`;
     if (!query.dimension) {
@@ -261,6 +395,13 @@ export async function rollupRows(db: Database, kpi: RollupKpi, query: Pick<KpiQu
 /** The KPI's totals for consecutive ranges (a trend's buckets) in one query: rows in the buckets' order. */
 export async function rollupTrend(db: Database, kpi: RollupKpi, buckets: DateRange[], query: Pick<KpiQuery, "branchIds">): Promise<KpiRow[]> {
   if (buckets.length === 0) return [];
+  if (isDistinct(kpi)) {
+    if (query.branchIds?.length === 0) return buckets.map(() => toRow(kpi, undefined, null));
+    const scope = distinctScope(query.branchIds);
+    if (scope === null) throw new Error(`${kpi.id}: a distinct count's rollup answers every branch or one, not several`);
+    const summed = rowsOf<Summed & { i: number }>(await db.execute(distinctProbe(kpi, buckets, scopeValues([scope]))));
+    return buckets.map((_, i) => toRow(kpi, summed.find((r) => Number(r.i) === i), null));
+  }
   const values = sql.join(
     buckets.map((b, i) => sql`(${i}::int, ${b.from}::date, ${b.to}::date)`),
     sql`, `,
@@ -274,10 +415,20 @@ export async function rollupTrend(db: Database, kpi: RollupKpi, buckets: DateRan
   return buckets.map((_, i) => toRow(kpi, summed.find((r) => Number(r.i) === i), null));
 }
 
-/** Whether this request may read `kpi` from the rollups (they are built, and hold it). */
-export function readsRollup(view: RollupView | null | undefined, kpi: RollupKpi, dimension: KpiDimension | null = null): view is RollupView {
+/**
+ * Whether this request may read `kpi` from the rollups (they are built, and hold it). A distinct
+ * count for several branches but not all (never a dashboard's scope: a user sees one branch or all)
+ * is read live, except split by branch.
+ */
+export function readsRollup(
+  view: RollupView | null | undefined,
+  kpi: RollupKpi,
+  dimension: KpiDimension | null = null,
+  branchIds: readonly string[] | null = null,
+): view is RollupView {
   if (!view || !view.kpiIds.has(kpi.id) || !isRolledUp(kpi)) return false;
   if (dimension !== null && dimension !== "branch" && !view.dimensions.get(kpi.id)?.has(dimension)) return false;
+  if (isDistinct(kpi) && dimension !== "branch" && branchIds !== null && branchIds.length > 1) return false;
   return !kpi.snapshot || dimension === null || dimension === "branch";
 }
 

@@ -137,7 +137,7 @@ export interface KpiFigure {
 
 /** The KPI's total for one range: from the rollups when `rollups` holds it (ADR 021), else live SQL. */
 export async function kpiTotal(db: Database, kpi: RegisteredKpi, query: Omit<KpiQuery, "dimension">, language: "id" | "en", rollups?: RollupView | null): Promise<KpiFigure> {
-  const rows = readsRollup(rollups, kpi) ? await rollupRows(db, kpi, { ...query, dimension: null }) : await kpi.compute({ ...query, dimension: null }, kpiContext(db, kpi, language));
+  const rows = readsRollup(rollups, kpi, null, query.branchIds) ? await rollupRows(db, kpi, { ...query, dimension: null }) : await kpi.compute({ ...query, dimension: null }, kpiContext(db, kpi, language));
   const row = rows.find((r) => r.key === null) ?? rows[0];
   return { value: kpiValue(kpi, row), numerator: row?.numerator ?? 0, denominator: row?.denominator ?? null };
 }
@@ -203,7 +203,7 @@ export async function kpiTiles(
 /** The KPI's value per trend bucket: one query from the rollups, else one live query per bucket. */
 async function kpiTrend(db: Database, kpi: RegisteredKpi, request: ReportRequest, options: { now: Date; language: "id" | "en"; rollups?: RollupView | null }) {
   const buckets = trendBuckets(request.range);
-  if (readsRollup(options.rollups, kpi)) {
+  if (readsRollup(options.rollups, kpi, null, request.branchIds)) {
     const rows = await rollupTrend(db, kpi, buckets.map((b) => b.range), request);
     return buckets.map((b, i) => ({ label: b.label, value: kpiValue(kpi, rows[i]) }));
   }
@@ -215,6 +215,6 @@ async function kpiTrend(db: Database, kpi: RegisteredKpi, request: ReportRequest
 export async function kpiBreakdown(db: Database, kpi: RegisteredKpi, request: ReportRequest, options: { now: Date; language: "id" | "en"; rollups?: RollupView | null }) {
   if (!request.dimension || !kpi.dimensions.includes(request.dimension)) return [];
   const query = { range: request.range, branchIds: request.branchIds, dimension: request.dimension, now: options.now };
-  const rows = readsRollup(options.rollups, kpi, request.dimension) ? await rollupRows(db, kpi, query) : await kpi.compute(query, kpiContext(db, kpi, options.language));
+  const rows = readsRollup(options.rollups, kpi, request.dimension, request.branchIds) ? await rollupRows(db, kpi, query) : await kpi.compute(query, kpiContext(db, kpi, options.language));
   return rows.map((r) => ({ key: r.key ?? "", label: r.label ?? r.key ?? "", numerator: r.numerator, denominator: r.denominator ?? null, value: kpiValue(kpi, r) }));
 }
