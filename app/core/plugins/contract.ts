@@ -18,6 +18,13 @@ export interface PluginRoute {
   file: string;
 }
 
+/**
+ * The staff sidebar's areas of work, in the order it lists them (after the dashboard): whom we
+ * serve, serving them, each vertical's desk, reaching out, looking back, running the system.
+ */
+export const staffNavAreas = ["customers", "service", "hospital", "retail", "marketing", "reports", "administration"] as const;
+export type StaffNavArea = (typeof staffNavAreas)[number];
+
 /** A partner organisation's type: clinic, hospital, supplier, corporate. */
 export type PartnerOrgType = (typeof partnerOrgTypes)[number];
 
@@ -25,6 +32,8 @@ export interface PluginNavEntry {
   portal: Exclude<Portal, "api">;
   /** Path below the portal. */
   to: string;
+  /** Staff entries: the area of work the sidebar lists it under (required there; checked at start-up). */
+  area?: StaffNavArea;
   /** i18n key in the plugin's namespace. */
   label: string;
   icon?: string;
