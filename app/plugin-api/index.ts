@@ -63,6 +63,8 @@ export { rowsOf } from "../../db/rows.ts";
 export type { ProcessingPurpose, LegalBasis, Processor } from "../core/privacy/purposes.ts";
 export { fields, z } from "../core/validation/validation.ts";
 export { isUuid } from "../core/validation/ids.ts";
+/** The two languages of the product: `id` (first) and `en`. */
+export type { Language } from "../core/i18n/languages.ts";
 /** The unique constraint a failed write broke, or null: for "already exists" answers after a race. */
 export { uniqueViolation } from "../../db/errors.ts";
 /** Defines an event (name, version, zod schema) owned by its emitter; list it in defineServer's `events` and the manifest's `events.emits`. */

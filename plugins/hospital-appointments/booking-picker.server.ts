@@ -1,10 +1,10 @@
 // Data for the booking picker, shared by the patient and the front-desk pages.
-import type { Database } from "../../app/plugin-api/index.ts";
+import type { Database, Language } from "../../app/plugin-api/index.ts";
 import { activeServices, freeSlots, practitionersOfService } from "./availability.server.ts";
 import { isLocalDate, localDateOf, localTimeOf, addDays, zoneOrDefault } from "../../app/plugin-api/index.ts";
 import { formatLocalTime } from "../../app/plugin-api/ui.ts";
 
-export async function bookingPickerData(db: Database, url: URL, options: { horizonDays: number }) {
+export async function bookingPickerData(db: Database, url: URL, options: { horizonDays: number; language: Language }) {
   const serviceId = url.searchParams.get("service") ?? "";
   const doctor = url.searchParams.get("doctor") || "any";
   const all = await activeServices(db);
@@ -21,7 +21,7 @@ export async function bookingPickerData(db: Database, url: URL, options: { horiz
   const byTime = new Map<string, { startAt: string; time: string; free: number; practitioners: string[] }>();
   for (const s of slots) {
     const key = s.startAt.toISOString();
-    const entry = byTime.get(key) ?? { startAt: key, time: formatLocalTime(localTimeOf(s.startAt, tz)), free: 0, practitioners: [] };
+    const entry = byTime.get(key) ?? { startAt: key, time: formatLocalTime(localTimeOf(s.startAt, tz), options.language), free: 0, practitioners: [] };
     entry.free += s.capacity - s.taken;
     entry.practitioners.push(s.practitionerName);
     byTime.set(key, entry);

@@ -8,6 +8,7 @@ import type { VisitEventV1 } from "./events.ts";
 import { createLinks } from "./links.server.ts";
 import { appointments, practitioners, services, type appointmentStatuses } from "./schema.ts";
 import { pluginId, withDefaults } from "./settings.ts";
+import { formatLocalTime } from "../../app/plugin-api/ui.ts";
 
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 export type BookingError = "slotTaken" | "slotUnavailable" | "alreadyBooked" | "notFound" | "tooLate" | "notAllowed" | "blacklisted" | "wrongStatus" | "alreadyWaiting" | "invalid";
@@ -46,7 +47,9 @@ export async function messageParams(db: Database, a: typeof appointments.$inferS
     doctor: row?.practitioner ?? "",
     branch: row?.branch ?? "",
     date: localDateOf(a.startAt, tz).split("-").reverse().join("/"),
-    time: `${localTimeOf(a.startAt, tz)} ${zoneAbbreviation(tz)}`,
+    // the message is written in the recipient's language: each template takes its own form of the time
+    time: `${formatLocalTime(localTimeOf(a.startAt, tz), "id")} ${zoneAbbreviation(tz)}`,
+    timeEn: `${formatLocalTime(localTimeOf(a.startAt, tz), "en")} ${zoneAbbreviation(tz)}`,
     queue: a.queueNumber,
   };
 }

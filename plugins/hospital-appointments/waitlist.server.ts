@@ -14,6 +14,7 @@ import { visitEvents } from "./events.ts";
 import { createLinks, retireLinks } from "./links.server.ts";
 import { appointments, practitioners, services, waitlistEntries } from "./schema.ts";
 import { addDays, isLocalDate, isUuid, localDateOf, localTimeOf, uniqueViolation, zoneAbbreviation, type TimeZone } from "../../app/plugin-api/index.ts";
+import { formatLocalTime } from "../../app/plugin-api/ui.ts";
 
 type Appointment = typeof appointments.$inferSelect;
 
@@ -191,7 +192,13 @@ export async function offerFreedSlot(tx: Database, services_: PluginServices, fr
     await sendToContact(tx, services_.jobs, {
       contactId: offer.contactId,
       template: "hospital-appointments.waitlistOffer",
-      params: { ...params, holdUntil: `${localTimeOf(holdExpiresAt, tz)} ${zoneAbbreviation(tz)}`, acceptUrl: links.accept, declineUrl: links.decline },
+      params: {
+        ...params,
+        holdUntil: `${formatLocalTime(localTimeOf(holdExpiresAt, tz), "id")} ${zoneAbbreviation(tz)}`,
+        holdUntilEn: `${formatLocalTime(localTimeOf(holdExpiresAt, tz), "en")} ${zoneAbbreviation(tz)}`,
+        acceptUrl: links.accept,
+        declineUrl: links.decline,
+      },
       purpose: "service_messages",
     });
     await audit(tx, { kind: "system" }, { action: "appointment.offered", entityType: "hospital-appointments.visit", entityId: offer.id, data: { contactId: offer.contactId, waitlistEntryId: candidate.id, holdExpiresAt: holdExpiresAt.toISOString() } });

@@ -1,6 +1,6 @@
 // Client-safe form schemas of the retail-pos staff pages.
 import { isLocalDate } from "../../app/plugin-api/index.ts";
-import { z } from "../../app/plugin-api/index.ts";
+import { fields, z } from "../../app/plugin-api/index.ts";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date").refine(isLocalDate, "validation.date");
 
@@ -16,7 +16,7 @@ export const productSchema = z.object({
   sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "validation.code").transform((v) => v.toUpperCase()),
   name: z.string().trim().min(2).max(200),
   category: z.string().trim().min(2).max(80).transform((v) => v.toLowerCase()),
-  price: z.string().trim().regex(/^\d{1,13}$/, "validation.invalid").transform(Number),
+  price: fields.rupiah(0, 9_999_999_999_999, "retail-pos:products.errors.price"),
   supplier: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
 });
 

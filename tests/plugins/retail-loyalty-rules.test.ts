@@ -79,7 +79,8 @@ async function tierFields() {
   return Object.fromEntries(
     tiers.flatMap((t, i) => [
       [`tiers[${i}].id`, t.id],
-      [`tiers[${i}].minSpendIdr`, String(t.min_spend_idr)],
+      // as the settings page shows them and staff type them: with thousands separators
+      [`tiers[${i}].minSpendIdr`, Number(t.min_spend_idr).toLocaleString("id-ID")],
       [`tiers[${i}].earnMultiplierPct`, String(t.earn_multiplier_pct)],
       [`tiers[${i}].benefitsId`, t.benefits.id],
       [`tiers[${i}].benefitsEn`, t.benefits.en],
@@ -132,7 +133,7 @@ describe("programme settings page", () => {
     await sell("RKS-001", [{ sku: "DAP-001", category: "dapur", unitPrice: 100_000 }]);
     expect(await balanceOf(shopper.id)).toBe(10);
     const tiers = await tierFields();
-    const saved = unwrap(await settings(manager.cookie, { ...earningForm({ idrPerPoint: "5000", expiryMonths: "6" }), ...tiers, "tiers[1].benefitsEn": "Gold perks" }));
+    const saved = unwrap(await settings(manager.cookie, { ...earningForm({ idrPerPoint: "Rp 5.000", expiryMonths: "6" }), ...tiers, "tiers[1].benefitsEn": "Gold perks" }));
     expect(saved.status).toBe(302);
     expect(saved.headers?.get("Location")).toBe("/staff/loyalty-settings?notice=saved");
     const multipliers = unwrap(

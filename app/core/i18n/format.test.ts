@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, formatRupiah } from "./format.ts";
+import { formatDateTime, formatNumber, formatRupiah, parseRupiah } from "./format.ts";
 import { formatPhone, normalizePhone } from "./phone.ts";
 
 describe("formatters", () => {
@@ -18,12 +18,28 @@ describe("formatters", () => {
 
   it("shows times in the branch zone with its abbreviation", () => {
     const at = new Date("2026-03-01T02:30:00Z");
-    expect(formatDateTime(at, "id", "Asia/Jakarta")).toMatch(/09[.:]30 WIB$/);
-    expect(formatDateTime(at, "id", "Asia/Makassar")).toMatch(/10[.:]30 WITA$/);
-    expect(formatDateTime(at, "en", "Asia/Jayapura")).toMatch(/11[.:]30 WIT$/);
+    expect(formatDateTime(at, "id", "Asia/Jakarta")).toBe("1 Mar 2026, 09.30 WIB");
+    expect(formatDateTime(at, "id", "Asia/Makassar")).toBe("1 Mar 2026, 10.30 WITA");
+    expect(formatDateTime(at, "en", "Asia/Jayapura")).toBe("1 Mar 2026, 11:30 am WIT");
     const may = new Date("2026-05-20T02:30:00Z");
     expect(formatDateTime(may, "id")).toContain("Mei");
     expect(formatDateTime(may, "en")).toContain("May");
+  });
+});
+
+describe("Rupiah typed by staff", () => {
+  it("reads plain digits and thousands grouped the Indonesian or the English way", () => {
+    for (const typed of ["10000", "10.000", "Rp 10.000", "Rp10.000", "rp. 10.000", "IDR 10,000", "10,000", " 10 000 ", "10.000,00", "10,000.00", "10000,0"]) {
+      expect(parseRupiah(typed), typed).toBe(10_000);
+    }
+    expect(parseRupiah("1.250.000")).toBe(1_250_000);
+    expect(parseRupiah("0")).toBe(0);
+  });
+
+  it("refuses what it would have to guess: decimals, mixed or broken groups, letters, nothing", () => {
+    for (const typed of ["", "Rp", "10.5", "10,5", "1.000,50", "1.00.000", "1,000.000", "10.000.00", "12a", "-500", "1e4", "99999999999999999999"]) {
+      expect(parseRupiah(typed), typed).toBeNull();
+    }
   });
 });
 

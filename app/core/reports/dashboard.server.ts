@@ -97,7 +97,7 @@ export async function roleDashboard(runtime: AppRuntime, actor: StaffActor, inpu
   const tiles = await kpiTiles(readDb, kpis, request, { now: input.now, language: input.language, trend: charted, rollups });
   const tRep = fixedT(input.language, "reports");
   const freshnessText = rollups
-    ? tRep("freshness.asOf", { time: formatLocalTime(localTimeOf(rollups.asOf, request.timeZone)), zone: zoneAbbreviation(request.timeZone) })
+    ? tRep("freshness.asOf", { time: formatLocalTime(localTimeOf(rollups.asOf, request.timeZone), input.language), zone: zoneAbbreviation(request.timeZone) })
     : tRep("freshness.live");
   const fmt = (d: string) => formatLocalDate(d, input.language, "medium");
   const charts = tiles

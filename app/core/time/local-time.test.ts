@@ -21,7 +21,7 @@ import {
   zonedInstant,
   type TimeZone,
 } from "./local-time.ts";
-import { formatDateTime, formatLocalDate, formatTime } from "./format-time.ts";
+import { formatDateTime, formatLocalDate, formatLocalTime, formatTime } from "./format-time.ts";
 import { createTaskSchema } from "../tasks/task-forms.ts";
 import { incidentSchema } from "../privacy/breach-register-forms.ts";
 
@@ -153,11 +153,19 @@ describe("what people type", () => {
 });
 
 describe("formatting", () => {
-  it("writes times 18.15 in both languages with the zone's name, and local dates without a shift", () => {
+  it("writes times 18.15 in Indonesian and 6:15 pm in English with the zone's name, and local dates without a shift", () => {
     const at = new Date("2026-12-06T11:15:00Z");
     expect(formatDateTime(at, "id", "Asia/Jakarta")).toBe("6 Des 2026, 18.15 WIB");
-    expect(formatDateTime(at, "en", "Asia/Makassar")).toBe("6 Dec 2026, 19.15 WITA");
-    expect(formatTime(at, "en", "Asia/Jayapura")).toBe("20.15");
+    expect(formatDateTime(at, "en", "Asia/Makassar")).toBe("6 Dec 2026, 7:15 pm WITA");
+    expect(formatTime(at, "en", "Asia/Jayapura")).toBe("8:15 pm");
+    expect(formatTime(at, "id", "Asia/Jayapura")).toBe("20.15");
+    // midnight and noon, the two an English reader gets wrong most often
+    expect(formatTime(new Date("2026-12-06T17:05:00Z"), "en", "Asia/Jakarta")).toBe("12:05 am");
+    expect(formatTime(new Date("2026-12-06T05:00:00Z"), "en", "Asia/Jakarta")).toBe("12:00 pm");
+    expect(formatTime(new Date("2026-12-06T17:05:00Z"), "id", "Asia/Jakarta")).toBe("00.05");
+    expect(formatLocalTime("08:15", "id")).toBe("08.15");
+    expect(formatLocalTime("08:15", "en")).toBe("8:15 am");
+    expect(formatLocalTime("18:00", "en")).toBe("6:00 pm");
     expect(formatLocalDate("1984-07-12", "id")).toBe("12 Juli 1984");
     expect(formatLocalDate("1984-07-12", "en")).toBe("12 July 1984");
   });

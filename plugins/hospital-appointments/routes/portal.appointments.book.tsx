@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireCustomer(context, request);
   const url = new URL(request.url);
   const settings = await appointmentSettings(context.runtime.db);
-  const picker = await bookingPickerData(context.runtime.db, url, settings);
+  const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: settings.horizonDays, language: context.language });
   const rescheduleId = url.searchParams.get("reschedule");
   // only the patient's own visit can be rescheduled; anything else is ignored
   const rescheduling = rescheduleId ? ((await myVisits(context.runtime.db, actor)).upcoming.find((v) => v.id === rescheduleId) ?? null) : null;

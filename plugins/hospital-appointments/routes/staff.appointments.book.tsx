@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const contactId = url.searchParams.get("contactId") ?? "";
   const [contact] = isUuid(contactId) ? await context.runtime.db.select({ id: contacts.id, fullName: contacts.fullName }).from(contacts).where(eq(contacts.id, contactId)) : [];
   const settings = await appointmentSettings(context.runtime.db);
-  const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: Math.max(settings.horizonDays, 90) });
+  const picker = await bookingPickerData(context.runtime.db, url, { horizonDays: Math.max(settings.horizonDays, 90), language: context.language });
   return { title: pageTitle(context.language, "hospital-appointments:staff.bookTitle"), contact: contact ?? null, picker, source: url.searchParams.get("source"), language: context.language };
 }
 

@@ -15,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const raw = new URL(request.url).searchParams.get("date") ?? "";
   const date = isLocalDate(raw) ? raw : today(await staffTimeZone(context.runtime.db, actor));
   const day = await doctorDay(context.runtime.db, actor, date);
-  return { title: pageTitle(context.language, "hospital-appointments:staff.doctorTitle"), date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, v.timeZone)) })) };
+  return { title: pageTitle(context.language, "hospital-appointments:staff.doctorTitle"), date, practitioner: day.practitioner, visits: day.visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, v.timeZone), context.language) })) };
 }
 
 export default function DoctorDay() {

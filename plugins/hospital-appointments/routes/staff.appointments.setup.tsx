@@ -141,7 +141,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Setup() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation("hospital-appointments");
+  const { t, i18n } = useTranslation("hospital-appointments");
+  const lang = i18n.language === "en" ? "en" : "id";
   const feedback = (section: string) => {
     if (actionData?.section !== section) return null;
     if (actionData.errors.length)
@@ -217,8 +218,8 @@ export default function Setup() {
                 <td data-label={t("staff.columns.service")}>{s.serviceName}</td>
                 <td data-label={t("staff.fields.weekday")}>{t(`weekdays.${s.weekday}`)}</td>
                 <td data-label={t("staff.columns.time")}>
-                  {formatLocalTime(s.startTime)}–{formatLocalTime(s.endTime)}
-                  {s.breakStart && s.breakEnd ? ` (${formatLocalTime(s.breakStart)}–${formatLocalTime(s.breakEnd)})` : ""}
+                  {formatLocalTime(s.startTime, lang)}–{formatLocalTime(s.endTime, lang)}
+                  {s.breakStart && s.breakEnd ? ` (${formatLocalTime(s.breakStart, lang)}–${formatLocalTime(s.breakEnd, lang)})` : ""}
                 </td>
                 <td data-label={t("staff.fields.slotMinutes")}>{s.slotMinutes}</td>
                 <td data-label={t("staff.fields.capacity")}>{s.capacity}</td>

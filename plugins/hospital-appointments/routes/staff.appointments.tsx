@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     branches,
     branchId: branch?.id ?? null,
     date,
-    visits: visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, tz)) })),
+    visits: visits.map((v) => ({ ...v, time: formatLocalTime(localTimeOf(v.startAt, tz), context.language) })),
     canManage: hasPermission(context.auth, "hospital-appointments.appointment.manage"),
   };
 }

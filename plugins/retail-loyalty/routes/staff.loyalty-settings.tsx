@@ -210,14 +210,17 @@ function SubmitButton({ intent, label }: { intent: string; label: string }) {
 }
 
 function EarningForm({ loaded, lastResult }: { loaded: LoaderData; lastResult?: SubmissionResult<string[]> }) {
-  const { t } = useTranslation("retail-loyalty");
+  const { t, i18n } = useTranslation("retail-loyalty");
+  const lang = i18n.language === "en" ? "en" : "id";
+  // amounts shown with thousands separators, as staff read and type them
+  const rupiah = (amount: number | undefined) => (amount === undefined ? "" : formatNumber(amount, lang));
   const [form, fields] = useForm<EarningFields>({
     id: "loyalty-earning",
     lastResult,
     defaultValue: {
-      idrPerPoint: String(loaded.program?.idrPerPoint ?? ""),
+      idrPerPoint: rupiah(loaded.program?.idrPerPoint),
       expiryMonths: String(loaded.program?.expiryMonths ?? ""),
-      tiers: loaded.tiers.map((tier) => ({ id: tier.id, minSpendIdr: String(tier.minSpendIdr), earnMultiplierPct: String(tier.earnMultiplierPct), benefitsId: tier.benefits.id, benefitsEn: tier.benefits.en })),
+      tiers: loaded.tiers.map((tier) => ({ id: tier.id, minSpendIdr: rupiah(tier.minSpendIdr), earnMultiplierPct: String(tier.earnMultiplierPct), benefitsId: tier.benefits.id, benefitsEn: tier.benefits.en })),
     },
   });
   const tierFields = fields.tiers.getFieldList();
@@ -227,7 +230,7 @@ function EarningForm({ loaded, lastResult }: { loaded: LoaderData; lastResult?: 
       <Form method="post" className="stack" {...getFormProps(form)}>
         <FormAlert errors={form.errors} />
         <div className="grid two">
-          <TextField field={fields.idrPerPoint} label={t("settings.earning.idrPerPoint")} type="number" hint={t("settings.earning.idrPerPointHint")} inputProps={{ inputMode: "numeric", min: 100, step: 1 }} />
+          <TextField field={fields.idrPerPoint} label={t("settings.earning.idrPerPoint")} hint={t("settings.earning.idrPerPointHint")} inputProps={{ inputMode: "numeric" }} />
           <TextField field={fields.expiryMonths} label={t("settings.earning.expiryMonths")} type="number" inputProps={{ inputMode: "numeric", min: 1, max: 120, step: 1 }} />
         </div>
         <p className="hint">{t("settings.earning.tiersHint")}</p>
@@ -239,7 +242,7 @@ function EarningForm({ loaded, lastResult }: { loaded: LoaderData; lastResult?: 
               <legend>{info ? `${info.name} (${info.code})` : tierField.name}</legend>
               <input {...getInputProps(tier.id, { type: "hidden" })} key={tier.id.key} />
               <div className="grid two">
-                <TextField field={tier.minSpendIdr} label={t("settings.earning.minSpend")} type="number" inputProps={{ inputMode: "numeric", min: 0, step: 1 }} />
+                <TextField field={tier.minSpendIdr} label={t("settings.earning.minSpend")} inputProps={{ inputMode: "numeric" }} />
                 <TextField field={tier.earnMultiplierPct} label={t("settings.earning.tierMultiplier")} type="number" hint={t("settings.earning.tierMultiplierHint")} inputProps={{ inputMode: "numeric", min: 100, max: 1000, step: 1 }} />
                 <TextField field={tier.benefitsId} label={t("settings.earning.benefitsId")} />
                 <TextField field={tier.benefitsEn} label={t("settings.earning.benefitsEn")} />

@@ -93,7 +93,7 @@ export default function Products() {
               <TextField field={fields.sku} label={t("products.fields.sku")} />
               <TextField field={fields.name} label={t("products.fields.name")} />
               <TextField field={fields.category} label={t("products.fields.category")} />
-              <TextField field={fields.price} label={t("products.fields.price")} type="number" inputProps={{ inputMode: "numeric", min: 0, step: 1 }} />
+              <TextField field={fields.price} label={t("products.fields.price")} hint={t("products.fields.priceHint")} inputProps={{ inputMode: "numeric" }} />
               <SelectField field={fields.supplier} label={t("products.fields.supplier")} options={[{ value: "", label: t("products.fields.noSupplier") }, ...suppliers.map((s) => ({ value: s.id, label: s.name }))]} />
             </div>
             <button type="submit" className="primary">
