@@ -275,6 +275,6 @@ describe("KPI rollups", () => {
     expect((id.data as Dashboard).report!.freshnessText).toBe("Data per pukul 14.05 WIB");
     const english = `${admin.cookie}; ${(await languageCookie.serialize("en")).split(";")[0]}`;
     const en = unwrap(await callRoute(app.runtime, dashboard.loader, { path: "/staff?range=year", cookie: english }));
-    expect((en.data as Dashboard).report!.freshnessText).toBe("Data as of 14.05 WIB");
+    expect((en.data as Dashboard).report!.freshnessText).toBe("Data as of 2:05 pm WIB");
   });
 });
