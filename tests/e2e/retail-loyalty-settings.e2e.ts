@@ -40,6 +40,14 @@ test("a manager edits the loyalty programme without JavaScript, in Indonesian an
   await expect(page.getByLabel("Keuntungan (Inggris)").first()).toHaveValue("Typed benefit stays");
   await page.screenshot({ path: `test-results/screens/loyalty-settings-error-id-${info.project.name}.png`, fullPage: true });
 
+  // the rate typed as staff write Rupiah is taken (the demo's own rate, so other specs are unchanged)
+  await page.goto("/staff/loyalty-settings");
+  await expect(page.getByLabel("Rupiah belanja per poin")).toHaveValue("10.000");
+  await page.getByLabel("Rupiah belanja per poin").fill("Rp 10.000");
+  await page.getByRole("button", { name: "Simpan perolehan dan tingkat" }).click();
+  await expect(page).toHaveURL(/notice=saved/);
+  await expect(page.getByLabel("Rupiah belanja per poin")).toHaveValue("10.000");
+
   // a campaign whose last day is before its first is refused, then saved once fixed
   const name = `Uji ${info.project.name} ${Date.now()}`;
   await page.goto("/staff/loyalty-settings");

@@ -15,7 +15,8 @@ test("a staff admin signs in, switches to English and back, and sees the live da
   // the admin's saved language may be either from an earlier run: make it Indonesian first
   await page.getByRole("button", { name: "ID", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Dasbor" })).toBeVisible();
-  await expect(page.getByText("Kontak", { exact: true }).first()).toBeVisible();
+  await openStaffMenu(page);
+  await expect(page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Kontak", exact: true })).toBeVisible();
 
   await page.getByRole("button", { name: "EN", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
