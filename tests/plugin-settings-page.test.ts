@@ -33,7 +33,10 @@ describe("a plugin's settings page", () => {
   it("shows each field, labelled in the plugin's words, with the defaults until an admin saves", async () => {
     const page = (await load("hospital-appointments")).data as Page;
     const byName = Object.fromEntries(page.plugin.fields.map((f) => [f.name, f]));
-    expect(byName.reminderTime).toMatchObject({ value: "18:00", label: "Jam pengingat (sehari sebelumnya, waktu cabang)" });
+    expect(byName.reminderTime).toMatchObject({ value: "18.00", label: "Jam pengingat (sehari sebelumnya, waktu cabang)" });
+    // a time is shown as each language writes it
+    const english = (await load("hospital-appointments", admin.cookie, "en")).data as Page;
+    expect(english.plugin.fields.find((f) => f.name === "reminderTime")?.value).toBe("6:00 pm");
     expect(byName.waitlistHoldMinutes.value).toBe(30);
     const listed = unwrap(await callRoute(runtime, pluginsPage.loader, { path: "/staff/settings/plugins", cookie: admin.cookie })).data as {
       plugins: { id: string; hasSettings: boolean }[];
@@ -54,7 +57,11 @@ describe("a plugin's settings page", () => {
     const entries = await runtime.db.select().from(auditLog).where(and(eq(auditLog.action, "plugin.settings_changed"), eq(auditLog.entityId, "hospital-appointments")));
     expect(entries).toHaveLength(1);
     const page = (await load("hospital-appointments")).data as Page;
-    expect(page.plugin.fields.find((f) => f.name === "reminderTime")?.value).toBe("17:30");
+    expect(page.plugin.fields.find((f) => f.name === "reminderTime")?.value).toBe("17.30");
+    // typed the English way
+    await save("hospital-appointments", { ...appointmentForm, reminderTime: "6:45 pm" });
+    expect((await runtime.registry.settings(runtime.db, "hospital-appointments")).reminderTime).toBe("18:45");
+    await save("hospital-appointments", appointmentForm);
   });
 
   it("refuses bad values with translated messages per field, keeps what was typed, and changes nothing", async () => {

@@ -39,7 +39,7 @@ export default definePlugin({
     schema: settingsSchema,
     defaults: defaultSettings,
     fields: [
-      { name: "reminderTime", label: "settings.reminderTime", type: "text" },
+      { name: "reminderTime", label: "settings.reminderTime", type: "time" },
       { name: "cancelCutoffHours", label: "settings.cancelCutoffHours", type: "number" },
       { name: "noShowGraceMinutes", label: "settings.noShowGraceMinutes", type: "number" },
       { name: "horizonDays", label: "settings.horizonDays", type: "number" },

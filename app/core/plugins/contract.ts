@@ -51,7 +51,8 @@ export interface PluginSettingField {
   name: string;
   /** i18n key in the plugin's namespace. */
   label: string;
-  type: "text" | "number" | "boolean" | "select";
+  /** `time`: a time of day stored `HH:MM`, shown and typed as each language writes it (18.00, 6:00 pm). */
+  type: "text" | "number" | "boolean" | "select" | "time";
   options?: { value: string; label: string }[];
 }
 

@@ -123,6 +123,15 @@ describe("what people type", () => {
     expect(parseLocalTime("18.60")).toBeNull();
     expect(parseLocalTime("18")).toBeNull();
     expect(parseLocalTime("18:00\n")).toBe("18:00");
+    // English, as the app writes it there
+    expect(parseLocalTime("6:00 pm")).toBe("18:00");
+    expect(parseLocalTime("6.00PM")).toBe("18:00");
+    expect(parseLocalTime("8:15 a.m.")).toBe("08:15");
+    expect(parseLocalTime("12:05 am")).toBe("00:05");
+    expect(parseLocalTime("12:00 pm")).toBe("12:00");
+    expect(parseLocalTime("13:00 pm")).toBeNull();
+    expect(parseLocalTime("0:30 am")).toBeNull();
+    expect(parseLocalTime("6:00 xm")).toBeNull();
   });
 
   it("reads a typed date and time in the branch zone, and refuses rolled-over values", () => {

@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { notFound, requireStaff } from "../../core/auth/guards.server.ts";
 import { fixedT } from "../../core/i18n/i18n.server.ts";
+import type { Language } from "../../core/i18n/languages.ts";
+import { formatLocalTime } from "../../core/time/format-time.ts";
+import { parseLocalTime } from "../../core/time/local-time.ts";
 import type { PluginSettingField } from "../../core/plugins/contract.ts";
 import type { AppRuntime } from "../../core/runtime/runtime.server.ts";
 import { SettingsHeader, settingsTabPermissions } from "../../ui/settings-tabs.tsx";
@@ -32,6 +35,12 @@ function formValue(field: PluginSettingField, form: FormData): unknown {
   return text;
 }
 
+/** A stored `HH:MM` as the user's language writes it; anything else as it is. */
+function shownTime(value: unknown, language: Language) {
+  const time = parseLocalTime(value);
+  return time ? formatLocalTime(time, language) : (value ?? null);
+}
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, PERMISSION);
   const { runtime, language } = context;
@@ -57,7 +66,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           value: o.value,
           label: t(`${plugin.id}:${o.label}`),
         })),
-        value: values[f.name] ?? null,
+        value: f.type === "time" ? shownTime(values[f.name], language) : (values[f.name] ?? null),
       })),
     },
   };
