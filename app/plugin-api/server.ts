@@ -1,5 +1,5 @@
 // Server-only helpers for plugin route modules and server parts.
-export { forbidden, notFound, requireCustomer, requirePartner, requireStaff, hasPermission } from "../core/auth/guards.server.ts";
+export { forbidden, notFound, requireCustomer, requirePartner, requireStaff, hasPermission, safeRedirect } from "../core/auth/guards.server.ts";
 /** A signed-in partner whose organisation is of one of the given types (the types its nav entry names in `partnerTypes`); else 404. */
 export { requirePartnerOfType } from "../core/portal-home/portal-audience.server.ts";
 /** Step-up: the user proved who they are within 5 minutes, else a redirect to confirm it and come back (exports, erasure, role changes). */

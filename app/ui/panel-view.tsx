@@ -18,13 +18,24 @@ export function PanelCard({ view }: { view: PanelView }) {
         </dl>
       )}
       {view.actions?.length ? (
-        <p className="actions panel-actions">
-          {view.actions.map((a) => (
-            <a key={a.href} href={a.href}>
-              {a.label}
-            </a>
-          ))}
-        </p>
+        <div className="actions panel-actions">
+          {view.actions.map((a) =>
+            a.method === "post" ? (
+              <form key={`${a.href} ${a.label}`} method="post" action={a.href} className="inline-form">
+                {Object.entries(a.fields ?? {}).map(([name, value]) => (
+                  <input key={name} type="hidden" name={name} value={value} />
+                ))}
+                <button type="submit" className="primary">
+                  {a.label}
+                </button>
+              </form>
+            ) : (
+              <a key={`${a.href} ${a.label}`} href={a.href}>
+                {a.label}
+              </a>
+            ),
+          )}
+        </div>
       ) : null}
     </section>
   );

@@ -1,7 +1,7 @@
 // Booking, rescheduling, cancelling and the visit's status lifecycle (FHIR Appointment.status:
 // booked -> arrived -> fulfilled, or cancelled / noshow). Every change is one transaction that also
 // writes the timeline entry, the domain event and, where the patient is told, the message.
-import { and, asc, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, ne, sql } from "drizzle-orm";
 import type { Actor, Database, PluginServices } from "../../app/plugin-api/index.ts";
 import { audit, pluginSettings, recordInteraction, requestSurvey, sendToContact } from "../../app/plugin-api/server.ts";
 import { contacts } from "../../app/plugin-api/schema.ts";
@@ -12,7 +12,7 @@ import { appointmentSettings, eventOf, messageParams, sendConfirmation, type App
 import { visitEvents, type VisitEventV1 } from "./events.ts";
 import { appointments, practitioners, services, type appointmentStatuses, type bookingChannels } from "./schema.ts";
 import { pluginId, withDefaults } from "./settings.ts";
-import { localDateOf, localTimeOf, zoneAbbreviation, zoneOrDefault, type TimeZone, isUuid, uniqueViolation } from "../../app/plugin-api/index.ts";
+import { addDays, localDateOf, localTimeOf, zoneAbbreviation, zoneOrDefault, type TimeZone, isUuid, uniqueViolation } from "../../app/plugin-api/index.ts";
 
 export interface BookInput {
   contactId: string;
@@ -271,6 +271,7 @@ function visitSelect() {
     startAt: appointments.startAt,
     endAt: appointments.endAt,
     localDate: appointments.localDate,
+    branchId: appointments.branchId,
     queueNumber: appointments.queueNumber,
     status: appointments.status,
     serviceName: services.name,
@@ -317,6 +318,33 @@ export async function visitsOfContact(db: Database, contactId: string, options: 
     .where(and(eq(appointments.contactId, contactId), options.before ? lt(appointments.createdAt, options.before) : undefined))
     .orderBy(desc(appointments.startAt))
     .limit(options.limit ?? 20);
+}
+
+/** The contact 360 panel's visits: those still to come (today's first), then the latest past ones, five in all. */
+export async function panelVisits(db: Database, contactId: string, now = new Date(), limit = 5) {
+  if (!isUuid(contactId)) return [];
+  const upcoming = await visits(db)
+    .where(and(eq(appointments.contactId, contactId), sql`${appointments.status} in ('booked', 'arrived')`, gte(appointments.localDate, addDays(now.toISOString().slice(0, 10), -1))))
+    .orderBy(asc(appointments.startAt))
+    .limit(limit);
+  if (upcoming.length >= limit) return upcoming;
+  const shown = new Set(upcoming.map((v) => v.id));
+  const past = await visits(db)
+    .where(and(eq(appointments.contactId, contactId), lt(appointments.startAt, now)))
+    .orderBy(desc(appointments.startAt))
+    .limit(limit);
+  return [...upcoming, ...past.filter((v) => !shown.has(v.id)).slice(0, limit - upcoming.length)];
+}
+
+/** A contact's booked visits on the day `now` falls on in each visit's branch (what the front desk can check in). */
+export async function bookedVisitsToday(db: Database, contactId: string, now = new Date()) {
+  if (!isUuid(contactId)) return [];
+  // every branch's day lies within a day either side of the UTC date
+  const around = [addDays(now.toISOString().slice(0, 10), -1), addDays(now.toISOString().slice(0, 10), 1)];
+  const rows = await visits(db)
+    .where(and(eq(appointments.contactId, contactId), eq(appointments.status, "booked"), gte(appointments.localDate, around[0]), lte(appointments.localDate, around[1])))
+    .orderBy(asc(appointments.startAt));
+  return rows.filter((v) => v.localDate === localDateOf(now, v.timeZone));
 }
 
 /** The front-desk day view of one branch: every visit of the date, in time and queue order. */

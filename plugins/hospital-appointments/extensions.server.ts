@@ -2,23 +2,33 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { ViewContext } from "../../app/plugin-api/index.ts";
 import { staffTimeZone } from "../../app/plugin-api/server.ts";
-import { formatDateTime, formatNumber } from "../../app/plugin-api/ui.ts";
-import { visitsOfContact } from "./booking.server.ts";
+import { formatDateTime, formatNumber, formatTime } from "../../app/plugin-api/ui.ts";
+import { bookedVisitsToday, panelVisits, visitsOfContact } from "./booking.server.ts";
 import { appointments } from "./schema.ts";
 import { localDateOf } from "../../app/plugin-api/index.ts";
 
 export async function upcomingVisitsPanel(contactId: string, ctx: ViewContext) {
-  const rows = await visitsOfContact(ctx.db, contactId, { limit: 5 });
-  const canBook = ctx.actor.permissions.has("hospital-appointments.appointment.manage");
+  const canManage = ctx.actor.permissions.has("hospital-appointments.appointment.manage");
+  const [rows, checkIns] = await Promise.all([panelVisits(ctx.db, contactId), canManage ? bookedVisitsToday(ctx.db, contactId) : []]);
+  const dayView = (v: (typeof rows)[number]) => `/staff/appointments?branch=${v.branchId}&date=${v.localDate}`;
   return {
     title: ctx.t("panel.title"),
     rows: rows.map((v) => ({
       label: `${formatDateTime(v.startAt, ctx.language, v.timeZone)} · #${v.queueNumber}`,
       value: `${v.serviceName} · ${v.practitionerName} · ${ctx.t(`status.${v.status}`)}`,
-      href: `/staff/appointments?branch=${""}&date=${v.localDate}`,
+      href: dayView(v),
     })),
     empty: ctx.t("panel.empty"),
-    actions: canBook ? [{ label: ctx.t("panel.book"), href: `/staff/appointments/book?contactId=${contactId}` }] : [],
+    actions: [
+      // the front desk checks a patient in from the patient's page: today's booked visits
+      ...checkIns.map((v) => ({
+        label: ctx.t("panel.checkIn", { time: formatTime(v.startAt, ctx.language, v.timeZone), queue: v.queueNumber }),
+        href: dayView(v),
+        method: "post" as const,
+        fields: { intent: "checkIn", appointmentId: v.id, returnTo: `/staff/contacts/${contactId}` },
+      })),
+      ...(canManage ? [{ label: ctx.t("panel.book"), href: `/staff/appointments/book?contactId=${contactId}` }] : []),
+    ],
   };
 }
 

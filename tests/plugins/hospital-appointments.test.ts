@@ -6,6 +6,8 @@ import { callRoute, createContact, createCustomer, createStaff, createTestApp, u
 import * as portalList from "../../plugins/hospital-appointments/routes/portal.appointments.tsx";
 import * as portalBook from "../../plugins/hospital-appointments/routes/portal.appointments.book.tsx";
 import * as dayView from "../../plugins/hospital-appointments/routes/staff.appointments.tsx";
+import * as contactPage from "../../app/routes/staff/contact.tsx";
+import type { PanelView } from "../../app/plugin-api/index.ts";
 import type { PluginServices } from "../../app/plugin-api/index.ts";
 import hospitalAppointments from "../../plugins/hospital-appointments/index.ts";
 import { freeSlots } from "../../plugins/hospital-appointments/availability.server.ts";
@@ -207,5 +209,58 @@ describe("the routes", () => {
     expect(unwrap(await callRoute(app.runtime, dayView.loader, { path: "/staff/appointments", cookie: doctor.cookie })).status).toBe(200);
     const act = unwrap(await callRoute(app.runtime, dayView.action, { path: "/staff/appointments", cookie: doctor.cookie, form: { intent: "noShow", appointmentId: crypto.randomUUID() } }));
     expect(act.status).toBe(403);
+  });
+});
+
+describe("checking a patient in from the patient's page", () => {
+  it("offers today's booked visit on the contact 360 panel, and checks it in there in one step", async () => {
+    const { service, doctor, branch } = await createClinic(app.runtime);
+    const patient = await createContact(app.runtime, { fullName: "Sri Wahyuni" });
+    const frontdesk = await createStaff(app.runtime, { roles: ["frontdesk"] });
+    const booked = await bookAppointment(app.runtime.db, services, { kind: "system" }, { contactId: patient.id, serviceId: service.id, practitionerId: doctor.id, startAt: zonedInstant(tomorrow(), "08:15", "Asia/Jakarta"), channel: "phone" });
+    if (!booked.ok) throw new Error(booked.error);
+    // moved to today (a booking cannot be made in the past, and the test may run late in the day)
+    const today = localDateOf(new Date(), "Asia/Jakarta");
+    await app.runtime.db.update(appointments).set({ localDate: today, startAt: zonedInstant(today, "00:15", "Asia/Jakarta"), endAt: zonedInstant(today, "00:30", "Asia/Jakarta") }).where(eq(appointments.id, booked.appointment.id));
+    const panelOf = async (cookie: string) => {
+      const page = unwrap(await callRoute(app.runtime, contactPage.loader, { path: `/staff/contacts/${patient.id}`, params: { contactId: patient.id }, cookie })).data as { panels: { id: string; view: PanelView }[] };
+      return page.panels.find((p) => p.id === "hospital-appointments:visits")!.view;
+    };
+    // a later visit, booked before: the panel still lists today's first
+    const later = await bookAppointment(app.runtime.db, services, { kind: "system" }, { contactId: patient.id, serviceId: service.id, practitionerId: doctor.id, startAt: zonedInstant(tomorrow(), "10:45", "Asia/Jakarta"), channel: "phone" });
+    if (!later.ok) throw new Error(later.error);
+    const panel = await panelOf(frontdesk.cookie);
+    const dayHref = `/staff/appointments?branch=${branch.id}&date=${today}`;
+    expect(panel.rows.map((r) => r.label.split(",").at(-1)?.trim())).toEqual([`00.15 WIB · #${booked.appointment.queueNumber}`, `10.45 WIB · #${later.appointment.queueNumber}`]);
+    expect(panel.rows[0].href).toBe(dayHref);
+    expect(panel.actions?.[0]).toEqual({
+      label: `Check-in pukul 00.15 · antrean ${booked.appointment.queueNumber}`,
+      href: dayHref,
+      method: "post",
+      fields: { intent: "checkIn", appointmentId: booked.appointment.id, returnTo: `/staff/contacts/${patient.id}` },
+    });
+    // a doctor reads the panel but may not check in
+    expect((await panelOf((await createStaff(app.runtime, { roles: ["doctor"] })).cookie)).actions).toEqual([]);
+
+    const done = unwrap(await callRoute(app.runtime, dayView.action, { path: dayHref, cookie: frontdesk.cookie, form: panel.actions![0].fields! }));
+    expect(done.status).toBe(302);
+    expect(done.headers?.get("Location")).toBe(`/staff/contacts/${patient.id}`);
+    const [row] = await app.runtime.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, booked.appointment.id));
+    expect(row.status).toBe("arrived");
+    // checked in: the button is gone, and a second post changes nothing
+    expect((await panelOf(frontdesk.cookie)).actions?.map((a) => a.label)).toEqual(["Buat janji temu"]);
+    expect(unwrap(await callRoute(app.runtime, dayView.action, { path: dayHref, cookie: frontdesk.cookie, form: panel.actions![0].fields! })).status).toBe(409);
+  });
+
+  it("goes back only to a contact's page, never elsewhere", async () => {
+    const { service, doctor } = await createClinic(app.runtime);
+    const frontdesk = await createStaff(app.runtime, { roles: ["frontdesk"] });
+    for (const returnTo of ["https://evil.example", "//evil.example", "/staff/settings/users", "/\t/evil.example"]) {
+      const booked = await bookAppointment(app.runtime.db, services, { kind: "system" }, { contactId: (await createContact(app.runtime)).id, serviceId: service.id, practitionerId: doctor.id, startAt: zonedInstant(tomorrow(), "09:30", "Asia/Jakarta"), channel: "phone" });
+      if (!booked.ok) throw new Error(booked.error);
+      const answer = unwrap(await callRoute(app.runtime, dayView.action, { path: "/staff/appointments", cookie: frontdesk.cookie, form: { intent: "checkIn", appointmentId: booked.appointment.id, returnTo } }));
+      expect(answer.status, returnTo).toBe(200);
+      await app.runtime.db.delete(appointments).where(eq(appointments.id, booked.appointment.id));
+    }
   });
 });

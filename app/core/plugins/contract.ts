@@ -182,7 +182,8 @@ export interface PanelView {
   title: string;
   rows: { label: string; value: string; href?: string }[];
   empty?: string;
-  actions?: { label: string; href: string }[];
+  /** Links, or with `method: "post"` a button posting `fields` to `href` (an action that works without JavaScript). */
+  actions?: { label: string; href: string; method?: "get" | "post"; fields?: Record<string, string> }[];
 }
 export interface ContactPanel {
   id: string;

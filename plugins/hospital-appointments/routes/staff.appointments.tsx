@@ -1,8 +1,8 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasPermission, requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { hasPermission, requireStaff, pageTitle, safeRedirect } from "../../../app/plugin-api/server.ts";
 import { formatLocalTime, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { appointmentActionSchema } from "../appointment-forms.ts";
 import { branchDay, cancelAppointment, changeStatus } from "../booking.server.ts";
@@ -35,7 +35,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-appointments.appointment.manage");
-  const submission = parseWithZod(await request.formData(), { schema: appointmentActionSchema });
+  const form = await request.formData();
+  const submission = parseWithZod(form, { schema: appointmentActionSchema });
   if (submission.status !== "success") return data({ error: "invalid" }, { status: 400 });
   const { intent, appointmentId, reason } = submission.value;
   const services = servicesOf(context);
@@ -44,6 +45,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? await cancelAppointment(context.runtime.db, services, actor, { appointmentId, reason })
       : await changeStatus(context.runtime.db, services, actor, { appointmentId, action: intent });
   if (!result.ok) return data({ error: result.error }, { status: result.error === "notFound" ? 404 : 409 });
+  // checked in from the patient's page (the contact 360 panel): back there, where the visit now shows "arrived"
+  const returnTo = safeRedirect(form.get("returnTo"), "");
+  if (returnTo.startsWith("/staff/contacts/")) return redirect(returnTo);
   return { error: null };
 }
 
