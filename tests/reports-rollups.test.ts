@@ -117,7 +117,7 @@ describe("KPI rollups", () => {
     // medians and percentiles stay live SQL; distinct counts are rolled up by previous active day
     expect(rolled).not.toContain("hospital-referrals.daysToFirstVisitP90");
     expect(kpis.filter(isDistinct).map((k) => k.id)).toEqual(expect.arrayContaining(["core.contacts.active", "retail-pos.repeatRate", "retail-pos.purchaseFrequency"]));
-    expect(rolled).toEqual(expect.arrayContaining(["core.tickets.withinSla", "retail-pos.netSales", "hospital-appointments.noShowRate", "core.tickets.backlog"]));
+    expect(rolled).toEqual(expect.arrayContaining(["core.tickets.closed", "retail-pos.netSales", "hospital-appointments.noShowRate", "core.tickets.backlog"]));
     const now = new Date();
     const result = await refreshKpiRollups(app.runtime.db, kpis, { now });
     expect(result.full).toBe(true);

@@ -122,9 +122,19 @@ describe("core KPIs", () => {
     expect(await figure("tickets.opened")).toMatchObject({ value: 5 });
     expect(await figure("tickets.opened", { branchIds: [jkt] })).toMatchObject({ value: 4 });
     expect(await figure("tickets.closed")).toMatchObject({ value: 4 });
-    // T1 and T3 within, T2 and T4 late: 2 / 4
+    // settled in November: T1 and T3 in time; T2 late (its deadline, 6 Nov); T5 still open past its
+    // deadline (21 Nov). T4 missed its deadline in October, so it counts there: 2 / 4
     expect(await figure("tickets.withinSla")).toEqual({ value: 50, numerator: 2, denominator: 4 });
     expect(await figure("tickets.withinSla", { dimension: "branch" })).toEqual({ Jakarta: (1 / 3) * 100, Makassar: 100 });
+    expect(await figure("tickets.withinSla", { range: { from: "2026-10-01", to: "2026-10-31" } })).toEqual({ value: 0, numerator: 0, denominator: 1 });
+    // December so far (now is 07:00 WIB on 2 Dec): T6's deadline passed on 1 Dec with the ticket in progress
+    expect(await figure("tickets.withinSla", { range: { from: "2026-12-01", to: "2026-12-02" } })).toEqual({ value: 0, numerator: 0, denominator: 1 });
+    // an hour before that deadline, T6 was not settled yet: nothing to count
+    expect(await figure("tickets.withinSla", { range: { from: "2026-12-01", to: "2026-12-02" }, now: at("2026-12-01T02:00:00Z") })).toEqual({ value: null, numerator: 0, denominator: 0 });
+    // the list behind it: the misses, each at the deadline it missed
+    const kpi = coreKpis.find((k) => k.id === "tickets.withinSla")!;
+    const misses = await kpi.records!({ range: november, branchIds: null, dimension: null, now, limit: 10 }, { db: app.runtime.db, t: (k) => k, language: "id" });
+    expect(misses.map((m) => m.at?.toISOString())).toEqual(["2026-11-21T03:00:00.000Z", "2026-11-06T03:00:00.000Z"]);
   });
 
   it("backlog counts open tickets now, by age", async () => {

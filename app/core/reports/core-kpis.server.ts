@@ -125,6 +125,17 @@ const ticketsClosed: KpiDefinition = {
   records: ticketRecords(resolvedInRange, "coalesce(t.resolved_at, t.closed_at)"),
 };
 
+/**
+ * Resolution within SLA: of the tickets whose resolution was settled in the period, the share
+ * resolved (or closed) by its deadline. A ticket is settled on the day it is resolved in time, or
+ * else on the day its deadline passes: resolved late or still open, it is a miss from then on, so a
+ * backlog left past its deadline counts against the figure as the waiting customer feels it. Live
+ * SQL, no rollup: a deadline passing settles a ticket without any write to it.
+ */
+const resolutionSettledAt = sql.raw(`least(coalesce(t.resolved_at, t.closed_at), t.sla_due_at)`);
+const resolutionSettled = (q: KpiQuery) =>
+  sql`${resolutionSettledAt} <= ${q.now.toISOString()}::timestamptz and ${inRangeSql(resolutionSettledAt, sql`t.branch_id`, q)}`;
+const resolvedInTime = sql.raw(`coalesce(t.resolved_at, t.closed_at) <= t.sla_due_at`);
 const ticketsWithinSla: KpiDefinition = {
   id: "tickets.withinSla",
   ...strings("tickets.withinSla", true),
@@ -132,17 +143,16 @@ const ticketsWithinSla: KpiDefinition = {
   permission: "core.report.read",
   dimensions: ["branch", "channel"],
   better: "up",
-  rollup: { sources: [ticketsSource] },
   compute: (q, { db }) =>
     aggregate(db, q, {
       from: sql`tickets t`,
-      where: resolvedInRange(q),
-      numerator: sql`count(*) filter (where ${resolvedAt} <= t.sla_due_at)`,
+      where: resolutionSettled(q),
+      numerator: sql`count(*) filter (where ${resolvedInTime})`,
       denominator: sql`count(*)`,
       dimensions: ticketDimensions,
-      daily: dailyBy(resolvedAt, sql`t.branch_id`),
     }),
-  records: ticketRecords((q) => sql`${resolvedAt} is not null and ${resolvedAt} > t.sla_due_at and ${inRangeSql(resolvedAt, sql`t.branch_id`, q)}`, "coalesce(t.resolved_at, t.closed_at)"),
+  // the misses, each at the deadline it missed
+  records: ticketRecords((q) => sql`${resolutionSettled(q)} and not coalesce(${resolvedInTime}, false)`, "t.sla_due_at"),
 };
 
 /**
