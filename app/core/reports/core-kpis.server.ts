@@ -249,6 +249,12 @@ const surveyResponseRate: KpiDefinition = {
       dimensions: { branch: branchDimension(sql`s.branch_id`) },
       daily: dailyBy(sql`s.sent_at`, sql`s.branch_id`),
     }),
+  // the surveys sent in the range still unanswered (the denominator less the numerator): whom to remind
+  records: async (q, { db }) =>
+    rowsOf<{ contact_id: string; full_name: string; sent_at: Date }>(
+      await db.execute(sql`select s.contact_id, c.full_name, s.sent_at from surveys s join contacts c on c.id = s.contact_id
+        where s.answered_at is null and ${inRangeSql(sql`s.sent_at`, sql`s.branch_id`, q)} order by s.sent_at desc limit ${q.limit}`),
+    ).map((r) => ({ label: r.full_name, href: `/staff/contacts/${r.contact_id}`, at: new Date(r.sent_at) })),
 };
 
 // Tasks have no branch of their own: a task counts for its contact's branch.
@@ -278,6 +284,7 @@ const overdueTasks: KpiDefinition = {
 // Messages count for their contact's branch, on the day they were queued.
 function messageKpi(id: string, statuses: string[], better: "up" | "down"): KpiDefinition {
   const statusList = sql.raw(statuses.map((s) => `'${s}'`).join(","));
+  const counted = (q: KpiQuery) => sql`m.status in (${statusList}) and ${inRangeSql(sql`m.created_at`, sql`c.branch_id`, q)}`;
   return {
     id,
     ...strings(id, false),
@@ -289,11 +296,22 @@ function messageKpi(id: string, statuses: string[], better: "up" | "down"): KpiD
     compute: (q, { db }) =>
       aggregate(db, q, {
         from: sql`messages m left join contacts c on c.id = m.contact_id`,
-        where: sql`m.status in (${statusList}) and ${inRangeSql(sql`m.created_at`, sql`c.branch_id`, q)}`,
+        where: counted(q),
         numerator: sql`count(*)`,
         dimensions: { branch: branchDimension(sql`c.branch_id`), channel: { key: sql`m.channel` } },
         daily: dailyBy(sql`m.created_at`, sql`c.branch_id`),
       }),
+    // the messages counted, each opening its contact; one without a contact (a notice to staff) opens the mailbox (admins only)
+    records: async (q, { db }) =>
+      rowsOf<{ contact_id: string | null; full_name: string | null; channel: string; template: string; created_at: Date }>(
+        await db.execute(sql`select m.contact_id, c.full_name, m.channel, m.template, m.created_at from messages m left join contacts c on c.id = m.contact_id
+          where ${counted(q)} order by m.created_at desc limit ${q.limit}`),
+      ).map((r) => ({
+        label: r.full_name ?? r.template,
+        href: r.contact_id ? `/staff/contacts/${r.contact_id}` : "/staff/mailbox",
+        at: new Date(r.created_at),
+        detail: `${r.channel} · ${r.template}`,
+      })),
   };
 }
 
@@ -325,6 +343,12 @@ const campaignReach: KpiDefinition = {
     ).map((r) => ({ label: r.title, href: r.segment_id ? `/staff/segments/${r.segment_id}` : "/staff/segments", at: new Date(r.created_at), detail: String(r.recipients) })),
 };
 
+// coverage is per purpose: the total is over every (contact, purpose) pair of the contacts there now
+const consentPairs = sql`contacts c cross join (values ${sql.join(
+  consentPurposes.map((p) => sql`(${p})`),
+  sql`, `,
+)}) as p(purpose) left join consents g on g.contact_id = c.id and g.purpose = p.purpose`;
+const consentPairsNow = (q: KpiQuery) => sql`${live} and c.created_at <= ${q.now.toISOString()}::timestamptz and ${inBranchesSql(sql`c.branch_id`, q)}`;
 const consentCoverage: KpiDefinition = {
   id: "consents.coverage",
   ...strings("consents.coverage", true),
@@ -333,20 +357,21 @@ const consentCoverage: KpiDefinition = {
   dimensions: ["purpose", "branch"],
   better: "up",
   snapshot: true,
-  compute: async (q, { db }) => {
-    // coverage is per purpose: the total is over every (contact, purpose) pair
-    const purposes = sql.join(
-      consentPurposes.map((p) => sql`(${p})`),
-      sql`, `,
-    );
-    return aggregate(db, q, {
-      from: sql`contacts c cross join (values ${purposes}) as p(purpose) left join consents g on g.contact_id = c.id and g.purpose = p.purpose`,
-      where: sql`${live} and c.created_at <= ${q.now.toISOString()}::timestamptz and ${inBranchesSql(sql`c.branch_id`, q)}`,
+  compute: async (q, { db }) =>
+    aggregate(db, q, {
+      from: consentPairs,
+      where: consentPairsNow(q),
       numerator: sql`count(*) filter (where g.granted)`,
       denominator: sql`count(*)`,
       dimensions: { purpose: { key: sql`p.purpose` }, branch: branchDimension(sql`c.branch_id`) },
-    });
-  },
+    }),
+  // the gaps (the denominator less the numerator): contacts lacking a granted consent, newest first,
+  // one row per contact with the purposes missing
+  records: async (q, { db }) =>
+    rowsOf<{ id: string; full_name: string; created_at: Date; missing: string }>(
+      await db.execute(sql`select c.id, c.full_name, c.created_at, string_agg(p.purpose, ', ' order by p.purpose) as missing from ${consentPairs}
+        where ${consentPairsNow(q)} and not coalesce(g.granted, false) group by c.id order by c.created_at desc, c.id limit ${q.limit}`),
+    ).map((r) => ({ label: r.full_name, href: `/staff/contacts/${r.id}`, at: new Date(r.created_at), detail: r.missing })),
 };
 
 export const coreKpis: KpiDefinition[] = [
