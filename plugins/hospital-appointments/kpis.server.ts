@@ -34,12 +34,13 @@ const attended = sql.raw(`a.status in ('arrived','fulfilled')`);
 const onLocalDate = { day: sql`a.local_date`, branch: sql`a.branch_id` };
 const appointmentsSource = { table: "hospital_appointments_appointments", days: ["local_date", "created_at"] };
 
-function appointmentRecords(where: (q: KpiQuery) => SQL): KpiDefinition["records"] {
+/** The appointments behind a figure, newest first by `at` (the visit's start unless told). */
+function appointmentRecords(where: (q: KpiQuery) => SQL, at: SQL = sql`a.start_at`): KpiDefinition["records"] {
   return async (q, { db }) =>
-    rowsOf<{ contact_id: string; full_name: string; start_at: Date; service: string; doctor: string }>(
-      await db.execute(sql`select a.contact_id, c.full_name, a.start_at, s.name as service, p.name as doctor from ${from} join contacts c on c.id = a.contact_id
-        where ${where(q)} order by a.start_at desc limit ${q.limit}`),
-    ).map((r) => ({ label: r.full_name, href: `/staff/contacts/${r.contact_id}`, at: new Date(r.start_at), detail: `${r.service} · ${r.doctor}` }));
+    rowsOf<{ contact_id: string; full_name: string; at: Date; service: string; doctor: string }>(
+      await db.execute(sql`select a.contact_id, c.full_name, ${at} as at, s.name as service, p.name as doctor from ${from} join contacts c on c.id = a.contact_id
+        where ${where(q)} order by ${at} desc limit ${q.limit}`),
+    ).map((r) => ({ label: r.full_name, href: `/staff/contacts/${r.contact_id}`, at: new Date(r.at), detail: `${r.service} · ${r.doctor}` }));
 }
 
 /** Visits: appointments the patient came to (arrived or fulfilled), on their local day. */
@@ -76,6 +77,9 @@ const noShowRate = defineKpi({
   records: appointmentRecords((q) => sql`a.status = 'noshow' and ${onDays(q)}`),
 });
 
+const waitlistFrom = sql`hospital_appointments_waitlist w join hospital_appointments_services s on s.id = w.service_id`;
+const waitlistMade = (q: KpiQuery) => inRangeSql(sql`w.created_at`, sql`s.branch_id`, q);
+
 /** Waitlist fill rate: entries made in the period that got an appointment, over all entries made. */
 const waitlistFillRate = defineKpi({
   id: "waitlistFillRate",
@@ -87,14 +91,22 @@ const waitlistFillRate = defineKpi({
   rollup: { sources: [{ table: "hospital_appointments_waitlist", days: ["created_at"] }, { table: "hospital_appointments_services", days: ["*branch_id"] }] },
   compute: (q, { db }) =>
     aggregate(db, q, {
-      from: sql`hospital_appointments_waitlist w join hospital_appointments_services s on s.id = w.service_id`,
-      where: inRangeSql(sql`w.created_at`, sql`s.branch_id`, q),
+      from: waitlistFrom,
+      where: waitlistMade(q),
       numerator: sql`count(*) filter (where w.status = 'booked')`,
       denominator: sql`count(*)`,
       dimensions: { branch: branchDimension(sql`s.branch_id`), poli: { key: sql`s.id`, label: sql`s.name` } },
       daily: dailyBy(sql`w.created_at`, sql`s.branch_id`),
     }),
+  // the entries made in the period that got no appointment (the denominator less the numerator), each opening its patient
+  records: async (q, { db }) =>
+    rowsOf<{ contact_id: string; full_name: string; created_at: Date; service: string; status: string }>(
+      await db.execute(sql`select w.contact_id, c.full_name, w.created_at, s.name as service, w.status from ${waitlistFrom} join contacts c on c.id = w.contact_id
+        where w.status <> 'booked' and ${waitlistMade(q)} order by w.created_at desc limit ${q.limit}`),
+    ).map((r) => ({ label: r.full_name, href: `/staff/contacts/${r.contact_id}`, at: new Date(r.created_at), detail: `${r.service} · ${r.status}` })),
 });
+
+const bookedIn = (q: KpiQuery) => sql`a.status <> 'proposed' and ${inRangeSql(sql`a.created_at`, sql`a.branch_id`, q)}`;
 
 /** Booking lead time: days from booking (local day) to the appointment's day, averaged over bookings made in the period. */
 const bookingLeadDays = defineKpi({
@@ -109,11 +121,13 @@ const bookingLeadDays = defineKpi({
     aggregate(db, q, {
       daily: dailyBy(sql`a.created_at`, sql`a.branch_id`),
       from,
-      where: sql`a.status <> 'proposed' and ${inRangeSql(sql`a.created_at`, sql`a.branch_id`, q)}`,
+      where: bookedIn(q),
       numerator: sql`coalesce(sum(a.local_date - (a.created_at at time zone coalesce((select b.time_zone from branches b where b.id = a.branch_id), 'Asia/Jakarta'))::date), 0)`,
       denominator: sql`count(*)`,
       dimensions,
     }),
+  // the bookings averaged over, newest booking first
+  records: appointmentRecords(bookedIn, sql`a.created_at`),
 });
 
 export const appointmentKpis = [visits, noShowRate, waitlistFillRate, bookingLeadDays];

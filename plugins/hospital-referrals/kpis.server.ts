@@ -66,6 +66,8 @@ const acceptanceRate = defineKpi({
 const hours = sql.raw(`extract(epoch from (r.decided_at - r.sent_at)) / 3600.0`);
 const days = sql.raw(`extract(epoch from (r.scheduled_for - r.sent_at)) / 86400.0`);
 
+const acceptedIn = (q: KpiQuery) => sql`r.direction = 'incoming' and ${accepted} and r.decided_at is not null and ${sent(q)}`;
+
 /** Median hours from an incoming referral being sent to our acceptance. */
 const hoursToAccept = defineKpi({
   id: "hoursToAccept",
@@ -77,11 +79,13 @@ const hoursToAccept = defineKpi({
   compute: (q, { db }) =>
     aggregate(db, q, {
       from,
-      where: sql`r.direction = 'incoming' and ${accepted} and r.decided_at is not null and ${sent(q)}`,
+      where: acceptedIn(q),
       numerator: sql`count(*)`,
       value: sql`percentile_cont(0.5) within group (order by ${hours})`,
       dimensions,
     }),
+  // the referrals the median is taken over
+  records: referralRecords(acceptedIn),
 });
 
 function daysToVisit(id: string, percentile: number) {
@@ -122,6 +126,8 @@ const backReferralRate = defineKpi({
       denominator: sql`count(*)`,
       dimensions,
     }),
+  // the visits not yet sent back with a summary (the denominator less the numerator)
+  records: referralRecords((q) => sql`r.direction = 'incoming' and ${visited} and r.status <> 'back_referred' and ${sent(q)}`),
 });
 
 export const referralKpis = [
