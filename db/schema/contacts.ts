@@ -4,7 +4,7 @@ import { branches } from "./branches.ts";
 
 export const lifecycleStages = ["lead", "prospect", "customer", "inactive"] as const;
 export const contactChannels = ["whatsapp", "email", "sms", "none"] as const;
-export const identifierSystems = ["nik", "bpjs", "member_card", "pos_customer", "external"] as const;
+export const identifierSystems = ["nik", "bpjs", "mrn", "member_card", "pos_customer", "external"] as const;
 
 export const contacts = pgTable(
   "contacts",

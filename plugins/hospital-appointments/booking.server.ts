@@ -259,6 +259,7 @@ export interface VisitRow {
   timeZone: TimeZone;
   contactId: string;
   contactName: string;
+  medicalRecordNumber: string | null;
   channel: string;
   sourceType: string | null;
   sourceId: string | null;
@@ -280,6 +281,8 @@ function visitSelect() {
     timeZone: sql<TimeZone>`(select time_zone from branches where id = ${appointments.branchId})`,
     contactId: appointments.contactId,
     contactName: contacts.fullName,
+    // the hospital's medical record number (No. RM), which the front desk and the doctor file by
+    medicalRecordNumber: sql<string | null>`(select ci.value from contact_identifiers ci where ci.contact_id = ${appointments.contactId} and ci.system = 'mrn' order by ci.created_at limit 1)`,
     channel: appointments.channel,
     sourceType: appointments.sourceType,
     sourceId: appointments.sourceId,

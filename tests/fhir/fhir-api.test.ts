@@ -109,6 +109,7 @@ beforeAll(async () => {
     { contactId: budi.id, system: "bpjs", value: "0001234567099" },
     // a medical record number (No. RM) makes Siti a patient here before any visit is booked
     { contactId: siti.id, system: "external", value: "RM-0042" },
+    { contactId: budi.id, system: "mrn", value: "00-45-12" },
   ]);
 });
 afterAll(() => app.close());
@@ -183,6 +184,28 @@ describe("Patient", () => {
     expect(patient.telecom).toContainEqual({ system: "phone", value: "+6281234567001", use: "mobile" });
     expect(patient.address[0].city).toBe("Jakarta Pusat");
     expect(instants(patient).every((v) => v.endsWith("Z"))).toBe(true);
+  });
+
+  it("carries the medical record number (No. RM) typed MR, and is found by it", async () => {
+    const { body } = await fhir(`/fhir/r4/Patient?identifier=https://nusa-crm.id/fhir/sid/medical-record-number|00-45-12`);
+    expect(body.total).toBe(1);
+    const patient = body.entry[0].resource;
+    expect(patient.id).toBe(budi.id);
+    // NIK first (SATUSEHAT matches by it), then BPJS, then the record number
+    expect(patient.identifier.map((i: Json) => i.system)).toEqual([
+      "https://fhir.kemkes.go.id/id/nik",
+      "https://nusa-crm.id/fhir/sid/bpjs-card-number",
+      "https://nusa-crm.id/fhir/sid/medical-record-number",
+    ]);
+    expect(patient.identifier[2]).toEqual({
+      use: "usual",
+      type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0203", code: "MR", display: "Medical record number" }] },
+      system: "https://nusa-crm.id/fhir/sid/medical-record-number",
+      value: "00-45-12",
+    });
+    // without a system, any identifier we hold; an NIK value under the record number's system, nobody
+    expect((await fhir("/fhir/r4/Patient?identifier=00-45-12")).body.total).toBe(1);
+    expect((await fhir(`/fhir/r4/Patient?identifier=https://nusa-crm.id/fhir/sid/medical-record-number|${nik}`)).body.total).toBe(0);
   });
 
   it("matches nobody for a NIK under another system, and finds by name", async () => {

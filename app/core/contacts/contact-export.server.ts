@@ -29,6 +29,7 @@ export const exportColumns = [
   "tags",
   "nik",
   "bpjs",
+  "mrn",
   "memberCard",
   "posCustomer",
   "external",
@@ -36,7 +37,7 @@ export const exportColumns = [
   "createdAt",
 ] as const;
 
-const identifierColumn = { nik: "nik", bpjs: "bpjs", member_card: "memberCard", pos_customer: "posCustomer", external: "external" } as const;
+const identifierColumn = { nik: "nik", bpjs: "bpjs", mrn: "mrn", member_card: "memberCard", pos_customer: "posCustomer", external: "external" } as const;
 
 /** One CSV field: quoted when needed, and never read by a spreadsheet as a formula. */
 export function csvField(value: string | null | undefined) {

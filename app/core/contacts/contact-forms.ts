@@ -22,7 +22,7 @@ export const contactStages = ["lead", "prospect", "customer", "inactive"] as con
 export const contactGenders = ["female", "male"] as const;
 export const contactPreferredChannels = ["whatsapp", "email", "sms", "none"] as const;
 export const contactLocales = ["id", "en"] as const;
-export const contactIdentifierSystems = ["nik", "bpjs", "member_card", "pos_customer", "external"] as const;
+export const contactIdentifierSystems = ["nik", "bpjs", "mrn", "member_card", "pos_customer", "external"] as const;
 export type ContactIdentifierSystem = (typeof contactIdentifierSystems)[number];
 
 const optionalUuid = z
@@ -103,6 +103,8 @@ export type ContactProfileInput = z.infer<typeof contactProfileSchema>;
 const identifierRules: Record<ContactIdentifierSystem, { pattern: RegExp; message: string }> = {
   nik: { pattern: /^\d{16}$/, message: "validation.nik" },
   bpjs: { pattern: /^\d{13}$/, message: "staff:contacts.errors.bpjs" },
+  // a hospital's own medical record number (No. RM): "00-12-34", "RM-004512", "2026/000123"
+  mrn: { pattern: /^[A-Z0-9][A-Z0-9./-]{0,31}$/, message: "staff:contacts.errors.mrn" },
   member_card: { pattern: /^[A-Z0-9-]{3,32}$/, message: "staff:contacts.errors.memberCard" },
   pos_customer: { pattern: /^[A-Za-z0-9._:-]{1,64}$/, message: "staff:contacts.errors.externalId" },
   external: { pattern: /^[A-Za-z0-9._:/-]{1,64}$/, message: "staff:contacts.errors.externalId" },
@@ -112,7 +114,7 @@ const identifierRules: Record<ContactIdentifierSystem, { pattern: RegExp; messag
 export function normalizeIdentifier(system: ContactIdentifierSystem, value: string) {
   const trimmed = value.trim();
   if (system === "nik" || system === "bpjs") return trimmed.replace(/[\s.-]/g, "");
-  if (system === "member_card") return trimmed.replace(/\s/g, "").toUpperCase();
+  if (system === "member_card" || system === "mrn") return trimmed.replace(/\s/g, "").toUpperCase();
   return trimmed;
 }
 

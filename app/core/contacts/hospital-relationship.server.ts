@@ -7,12 +7,12 @@ import { rowsOf } from "../../../db/rows.ts";
 import { contactIdentifiers, contacts } from "../../../db/schema/index.ts";
 import type { PluginRegistry } from "../plugins/registry.server.ts";
 
-/** Identifiers only a hospital gives out: the BPJS Kesehatan card number and a medical record number (No. RM, "external"). */
-export const hospitalIdentifierSystems = ["bpjs", "external"] as const;
+/** Identifiers only a hospital gives out: the BPJS Kesehatan card number, its medical record number (No. RM) and an external id. */
+export const hospitalIdentifierSystems = ["bpjs", "mrn", "external"] as const;
 
 /** The core's evidence: the contact holds a hospital identifier. */
 function coreCondition(contactId: SQL): SQL {
-  return sql`exists (select 1 from ${contactIdentifiers} where ${contactIdentifiers.contactId} = ${contactId} and ${contactIdentifiers.system} in ('bpjs', 'external'))`;
+  return sql`exists (select 1 from ${contactIdentifiers} where ${contactIdentifiers.contactId} = ${contactId} and ${contactIdentifiers.system} in ('bpjs', 'mrn', 'external'))`;
 }
 
 /**

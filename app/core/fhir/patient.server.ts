@@ -7,11 +7,17 @@ import type { FhirContext, FhirResource, FhirResourceProvider, FhirSearch } from
 import { anyOf, codeValues, dateCondition, FhirSearchError, fhirInstant, isFhirId, orValues, parseDateParam, parseToken } from "./fhir-search.server.ts";
 import { isUuid } from "../validation/ids.ts";
 
-/** Identifier systems: SATUSEHAT's NIK, and ours for the BPJS card number (SATUSEHAT defines none yet). */
+/**
+ * Identifier systems: SATUSEHAT's NIK, and ours for the BPJS card number (SATUSEHAT defines none
+ * yet) and the hospital's medical record number (No. RM, typed MR as FHIR's v2-0203 says).
+ */
 export const identifierSystemUris = {
   nik: "https://fhir.kemkes.go.id/id/nik",
   bpjs: "https://nusa-crm.id/fhir/sid/bpjs-card-number",
+  mrn: "https://nusa-crm.id/fhir/sid/medical-record-number",
 } as const;
+const medicalRecordType = { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0203", code: "MR", display: "Medical record number" }] };
+const patientSystems = Object.keys(identifierSystemUris) as PatientSystem[];
 type PatientSystem = keyof typeof identifierSystemUris;
 const systemOfUri = new Map<string, PatientSystem>(Object.entries(identifierSystemUris).map(([k, v]) => [v, k as PatientSystem]));
 
@@ -45,7 +51,11 @@ function toPatient(c: ContactRow, identifiers: IdentifierRow[]): FhirResource {
   const lastUpdated = identifiers.reduce((at, i) => (i.createdAt > at ? i.createdAt : at), c.updatedAt);
   const ids = identifiers
     .filter((i): i is IdentifierRow & { system: PatientSystem } => i.system in identifierSystemUris)
-    .map((i) => ({ use: "official", system: identifierSystemUris[i.system], value: i.value }));
+    .map((i) =>
+      i.system === "mrn"
+        ? { use: "usual", type: medicalRecordType, system: identifierSystemUris.mrn, value: i.value }
+        : { use: "official", system: identifierSystemUris[i.system], value: i.value },
+    );
   const telecom = [
     c.phone ? { system: "phone", value: c.phone, use: "mobile" } : null,
     c.email ? { system: "email", value: c.email, use: "home" } : null,
@@ -73,9 +83,9 @@ async function identifiersOf(db: Database, ids: string[]) {
   const rows = await db
     .select({ contactId: contactIdentifiers.contactId, system: contactIdentifiers.system, value: contactIdentifiers.value, createdAt: contactIdentifiers.createdAt })
     .from(contactIdentifiers)
-    .where(and(inArray(contactIdentifiers.contactId, ids), inArray(contactIdentifiers.system, ["nik", "bpjs"])))
+    .where(and(inArray(contactIdentifiers.contactId, ids), inArray(contactIdentifiers.system, patientSystems)))
     // NIK first: the identifier SATUSEHAT matches patients by
-    .orderBy(desc(contactIdentifiers.system));
+    .orderBy(sql`${contactIdentifiers.system} = 'nik' desc`, asc(contactIdentifiers.system));
   const out = new Map<string, IdentifierRow[]>();
   for (const r of rows) out.set(r.contactId, [...(out.get(r.contactId) ?? []), r]);
   return out;
@@ -89,7 +99,7 @@ function identifierCondition(raw: string): SQL {
   const { system, code } = parseToken(raw);
   if (!code) throw new FhirSearchError(`identifier "${raw}" needs a value`);
   let systems: PatientSystem[];
-  if (system === undefined) systems = ["nik", "bpjs"];
+  if (system === undefined) systems = patientSystems;
   else {
     const known = system ? systemOfUri.get(system) : undefined;
     // an identifier system we do not hold matches nobody
@@ -97,7 +107,7 @@ function identifierCondition(raw: string): SQL {
     systems = [known];
   }
   return sql`exists (select 1 from ${contactIdentifiers} ci where ci.contact_id = ${contacts.id}
-    and ci.system in ${sql.raw(`(${systems.map((s) => `'${s}'`).join(",")})`)} and ci.value = ${code.replace(/\s/g, "")})`;
+    and ci.system in ${sql.raw(`(${systems.map((s) => `'${s}'`).join(",")})`)} and ci.value in (${code.replace(/\s/g, "")}, ${code.replace(/\s/g, "").toUpperCase()}))`;
 }
 
 /** Who may be served as a Patient: a condition on the contact id (purpose limitation, see hospitalRelationship). */

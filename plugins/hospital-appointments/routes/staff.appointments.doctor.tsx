@@ -43,7 +43,8 @@ export default function DoctorDay() {
               <span className={`badge status-${v.status}`}>{t(`status.${v.status}`)}</span>
             </div>
             <p>
-              <Link to={`/staff/contacts/${v.contactId}`}>{v.contactName}</Link> · {v.serviceName}
+              <Link to={`/staff/contacts/${v.contactId}`}>{v.contactName}</Link>
+              {v.medicalRecordNumber ? <span className="muted nowrap"> · {t("staff.mrn", { value: v.medicalRecordNumber })}</span> : null} · {v.serviceName}
             </p>
           </li>
         ))}

@@ -107,6 +107,7 @@ export default function DayView() {
                 <td data-label={t("staff.columns.queue")}>{v.queueNumber}</td>
                 <td data-label={t("staff.columns.patient")}>
                   <Link to={`/staff/contacts/${v.contactId}`}>{v.contactName}</Link>
+                  {v.medicalRecordNumber ? <small className="muted nowrap"> · {t("staff.mrn", { value: v.medicalRecordNumber })}</small> : null}
                 </td>
                 <td data-label={t("staff.columns.service")}>{v.serviceName}</td>
                 <td data-label={t("staff.columns.doctor")}>{v.practitionerName}</td>
