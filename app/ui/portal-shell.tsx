@@ -35,6 +35,11 @@ export function PortalShell({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const main = (
+    <main className="page" id="main">
+      {children}
+    </main>
+  );
   return (
     <>
       <a className="skip-link" href="#main">
@@ -65,29 +70,32 @@ export function PortalShell({
       {menu ? (
         <div className="with-sidebar">
           {menu(nav)}
-          <main className="page" id="main">
-            {children}
-          </main>
+          {main}
         </div>
       ) : (
         <>
           <nav className="nav" aria-label={t("shell.mainNav")}>
-            <ul>
-              {nav.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={item.end} prefetch="intent">
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
+            <NavLinks items={nav} />
           </nav>
-          <main className="page" id="main">
-            {children}
-          </main>
+          {main}
         </>
       )}
     </>
+  );
+}
+
+/** A list of menu links, the current page marked (aria-current) by NavLink. */
+export function NavLinks({ items, labelledBy }: { items: NavItem[]; labelledBy?: string }) {
+  return (
+    <ul aria-labelledby={labelledBy}>
+      {items.map((item) => (
+        <li key={item.to}>
+          <NavLink to={item.to} end={item.end} prefetch="intent">
+            {item.label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
   );
 }
 

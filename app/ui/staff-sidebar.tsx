@@ -1,10 +1,10 @@
 // The staff shell's menu: entries grouped by area of work, a sidebar on wide screens and, on a
 // phone, a "Menu" button that opens the same list above the page. The button is a link to the
 // list, which CSS shows as the link's target: without JavaScript, the menu still opens.
-import { NavLink, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { NavItem } from "./portal-shell.tsx";
+import { NavLinks, type NavItem } from "./portal-shell.tsx";
 
 interface Group {
   heading?: string;
@@ -61,15 +61,7 @@ export function StaffSidebar({ nav }: { nav: NavItem[] }) {
                 {group.heading}
               </p>
             ) : null}
-            <ul aria-labelledby={group.heading ? `menu-area-${index}` : undefined}>
-              {group.items.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={item.end} prefetch="intent">
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
+            <NavLinks items={group.items} labelledBy={group.heading ? `menu-area-${index}` : undefined} />
           </div>
         ))}
       </div>
