@@ -68,3 +68,17 @@ export { aggregate, branchDimension, dailyBy, distinctAggregate, type AggregateS
 /** Declares how one of a plugin's tables holding personal data is exported and erased (its `personalData` in defineServer). */
 export { tableHandler, type PersonalDataHandler, type PersonalDataSubject, type TableSpec, type TableLink, type ErasureMode, type ErasureOutcome } from "../core/privacy/personal-data.server.ts";
 export { cursorPart, decodeCursor, encodeCursor } from "../core/validation/cursor.server.ts";
+/** The branches whose numbers a staff member may see in reports (all for head office, else their own): scope report queries with them. */
+export { visibleBranches, type BranchOption } from "../core/reports/kpis.server.ts";
+/** Answers a report page's download: its tables as CSV (BOM, formula-safe) or XLSX (typed cells, one sheet per table), audited; and a translated 400. */
+export {
+  answerReportDownload,
+  downloadFormat,
+  downloadRefused,
+  tablesCsv,
+  tablesXlsx,
+  type DownloadFormat,
+  type DownloadProblem,
+  type DownloadTable,
+  type ReportDownload,
+} from "../core/reports/report-download.server.ts";

@@ -10,3 +10,5 @@ export { formatPhone, normalizePhone } from "../core/i18n/phone.ts";
 export { titleMeta, withAppName } from "../core/i18n/page-title.ts";
 /** A record's time zone, or the default (WIB) when it has none, for the formatters above. */
 export { zoneOrDefault } from "../core/time/local-time.ts";
+/** "Ekspor CSV · Ekspor XLSX" links to a report's export route with the page's filters (add "reports" to the page's i18n namespaces). */
+export { ReportDownloadLinks } from "../ui/report-download-links.tsx";

@@ -3,8 +3,8 @@
 // are dates, headings come translated. Used by KPI exports, the management report and scheduled e-mails.
 import type { KpiUnit } from "../plugins/contract.ts";
 
-/** What a column holds; `unit` takes each row's own unit (a summary mixing counts, % and Rupiah). */
-export type CellKind = KpiUnit | "text" | "date" | "unit";
+/** What a column holds; `unit` takes each row's own unit (a summary mixing counts, % and Rupiah); `month` is `YYYY-MM`. */
+export type CellKind = KpiUnit | "text" | "date" | "month" | "unit";
 
 export interface WorkbookColumn {
   header: string;
@@ -15,17 +15,18 @@ export interface WorkbookColumn {
 export interface WorkbookSheet {
   name: string;
   columns: WorkbookColumn[];
-  /** Cells in column order; a date is a local date `YYYY-MM-DD`; null leaves the cell empty. */
+  /** Cells in column order; a date is a local date `YYYY-MM-DD`, a month `YYYY-MM`; null leaves the cell empty. */
   rows: { cells: (string | number | null)[]; unit?: KpiUnit }[];
 }
 
-export const numberFormats: Record<KpiUnit | "date", string> = {
+export const numberFormats: Record<KpiUnit | "date" | "month", string> = {
   count: "#,##0.##",
   percent: "0.0%",
   rupiah: '"Rp" #,##0',
   hours: "0.0",
   days: "0.0",
   date: "yyyy-mm-dd",
+  month: "yyyy-mm",
 };
 
 /** A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ], unique in the workbook. */
@@ -36,10 +37,11 @@ function sheetName(wanted: string, used: Set<string>) {
   return name;
 }
 
-function cellValue(kind: KpiUnit | "text" | "date", value: string | number | null) {
+function cellValue(kind: KpiUnit | "text" | "date" | "month", value: string | number | null) {
   if (value == null) return null;
   if (kind === "text") return String(value);
   if (kind === "date") return typeof value === "string" ? new Date(`${value}T00:00:00Z`) : value;
+  if (kind === "month") return typeof value === "string" ? new Date(`${value}-01T00:00:00Z`) : value;
   const n = Number(value);
   if (!Number.isFinite(n)) return null;
   return kind === "percent" ? n / 100 : n;
