@@ -27,6 +27,7 @@ export default definePlugin({
     { portal: "api", path: "pos/v1/vouchers/:code/check", file: "routes/api.voucher-check.ts" },
     { portal: "api", path: "pos/v1/vouchers/:code/redeem", file: "routes/api.voucher-redeem.ts" },
     { portal: "staff", path: "pos/reports", file: "routes/staff.reports.tsx" },
+    { portal: "staff", path: "pos/reports/export", file: "routes/staff.reports.export.ts" },
     { portal: "staff", path: "pos/products", file: "routes/staff.products.tsx" },
     { portal: "staff", path: "pos/connections", file: "routes/staff.connections.tsx" },
     { portal: "staff", path: "pos/imports", file: "routes/staff.imports.tsx" },

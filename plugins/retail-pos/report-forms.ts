@@ -1,15 +1,5 @@
 // Client-safe form schemas of the retail-pos staff pages.
-import { isLocalDate } from "../../app/plugin-api/index.ts";
 import { fields, z } from "../../app/plugin-api/index.ts";
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date").refine(isLocalDate, "validation.date");
-
-export const reportQuerySchema = z.object({
-  from: day.optional(),
-  to: day.optional(),
-  groupBy: z.enum(["store", "product", "category", "day"]).default("store"),
-  store: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
-});
 
 export const productSchema = z.object({
   intent: z.literal("create"),

@@ -2,7 +2,7 @@
 // sales report and a supplier's sell-through. Every scope is in the query; aggregates run in SQL.
 import { sql } from "drizzle-orm";
 import { dayInstants, rowsOf, startOfLocalDay, z, type Actor, type Database, type DateRange } from "../../app/plugin-api/index.ts";
-import { cursorPart, decodeCursor, encodeCursor } from "../../app/plugin-api/server.ts";
+import { cursorPart, decodeCursor, encodeCursor, inBranchesSql } from "../../app/plugin-api/server.ts";
 
 type CustomerActor = Extract<Actor, { kind: "customer" }>;
 type PartnerActor = Extract<Actor, { kind: "partner" }>;
@@ -95,14 +95,16 @@ export type ReportGrouping = (typeof reportGroupings)[number];
  * grouped by store, product, category or day. Revenue from sale lines; refunds are subtracted at
  * receipt level for store and day.
  */
-export async function salesReport(db: Database, input: DateRange & { groupBy: ReportGrouping; branchId?: string | null }) {
+export async function salesReport(db: Database, input: DateRange & { groupBy: ReportGrouping; branchId?: string | null; branchIds?: string[] | null }) {
   // the instants that can hold any store's days: from WIT's first midnight to WIB's last
   const earliest = startOfLocalDay(input.from, "Asia/Jayapura").toISOString();
   const latest = dayInstants(input.to, "Asia/Jakarta").end.toISOString();
   const branch = input.branchId ?? null;
+  // branchIds: the branches the viewer may see (null = every branch); a branch-limited manager's numbers stay theirs
   const scope = sql`s.occurred_at >= ${earliest}::timestamptz and s.occurred_at < ${latest}::timestamptz
     and (s.occurred_at at time zone b.time_zone)::date between ${input.from}::date and ${input.to}::date
-    and (${branch}::uuid is null or s.branch_id = ${branch}::uuid)`;
+    and (${branch}::uuid is null or s.branch_id = ${branch}::uuid)
+    and ${inBranchesSql(sql`s.branch_id`, { branchIds: input.branchIds ?? null })}`;
   let query;
   if (input.groupBy === "store" || input.groupBy === "day") {
     const key = input.groupBy === "store" ? sql`b.name` : sql`to_char(s.occurred_at at time zone b.time_zone, 'YYYY-MM-DD')`;

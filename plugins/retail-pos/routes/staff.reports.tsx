@@ -2,32 +2,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { presetRange } from "../../../app/plugin-api/index.ts";
-import { branchTimeZone, requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
-import { PageHeader, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
-import { listStores } from "../connections.server.ts";
-import { reportQuerySchema } from "../report-forms.ts";
+import { pageTitle, requireStaff } from "../../../app/plugin-api/server.ts";
+import { PageHeader, ReportDownloadLinks, formatNumber, formatRupiah, titleMeta } from "../../../app/plugin-api/ui.ts";
 import { salesReport } from "../sales-history.server.ts";
+import { readSalesReportRequest } from "../sales-report.server.ts";
 
-export const handle = { i18n: ["common", "staff", "retail-pos"] };
+export const handle = { i18n: ["common", "staff", "reports", "retail-pos"] };
 export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "retail-pos.report.read");
-  const { db } = context.runtime;
-  const url = new URL(request.url);
-  const parsed = reportQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  const query = parsed.success ? parsed.data : reportQuerySchema.parse({});
-  // the default range ends today in the zone of the store being looked at (the viewer's own without one)
-  const timeZone = query.store ? await branchTimeZone(db, query.store) : await staffTimeZone(db, actor);
-  const last30 = presetRange("30d", timeZone);
-  let from = query.from ?? last30.from;
-  let to = query.to ?? last30.to;
-  if (from > to) [from, to] = [to, from];
+  // a bad filter shows the default; only the stores of the branches the user may see (as the export)
+  const { request: query, stores } = await readSalesReportRequest(context.runtime.db, actor, new URL(request.url).searchParams);
+  const { from, to, groupBy } = query;
   // each sale counts on its own store's calendar day
   // a report: from the read replica when there is one (ADR 024)
-  const rows = await salesReport(context.runtime.readDb, { from, to, groupBy: query.groupBy, branchId: query.store ?? null });
-  return { title: pageTitle(context.language, "retail-pos:reports.title"), rows, from, to, groupBy: query.groupBy, store: query.store ?? "", stores: await listStores(context.runtime.db) };
+  const rows = await salesReport(context.runtime.readDb, { from, to, groupBy, branchIds: query.branchIds });
+  return { title: pageTitle(context.language, "retail-pos:reports.title"), rows, from, to, groupBy, store: query.store ?? "", stores };
 }
 
 export default function SalesReport() {
@@ -76,6 +67,7 @@ export default function SalesReport() {
           {t("reports.show")}
         </button>
       </Form>
+      <ReportDownloadLinks href="/staff/pos/reports/export" query={{ from, to, groupBy, store }} />
       {rows.length === 0 ? (
         <p className="card muted">{t("reports.empty")}</p>
       ) : (
