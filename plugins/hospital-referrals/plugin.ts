@@ -25,6 +25,7 @@ export default definePlugin({
   routes: [
     { portal: "staff", path: "referrals", file: "routes/staff.referrals.tsx" },
     { portal: "staff", path: "referrals/reports", file: "routes/staff.referrals.reports.tsx" },
+    { portal: "staff", path: "referrals/reports/export", file: "routes/staff.referrals.reports.export.ts" },
     { portal: "staff", path: "referrals/:referralId", file: "routes/staff.referral.tsx" },
     { portal: "partner", path: "referrals", file: "routes/partner.referrals.tsx" },
     { portal: "partner", path: "referrals/:referralId", file: "routes/partner.referral.tsx" },

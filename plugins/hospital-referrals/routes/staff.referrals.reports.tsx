@@ -1,23 +1,22 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff, staffTimeZone, pageTitle } from "../../../app/plugin-api/server.ts";
-import { formatNumber, PageHeader, titleMeta } from "../../../app/plugin-api/ui.ts";
-import { referralReport, reportWindow, type ReferralReportTotals } from "../reports.server.ts";
+import { requireStaff, pageTitle } from "../../../app/plugin-api/server.ts";
+import { formatNumber, PageHeader, ReportDownloadLinks, titleMeta } from "../../../app/plugin-api/ui.ts";
+import { readReferralReportRequest, referralReport, type ReferralReportTotals } from "../reports.server.ts";
 
-export const handle = { i18n: ["hospital-referrals"] };
+export const handle = { i18n: ["reports", "hospital-referrals"] };
 
 export const meta = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = requireStaff(context, request, "hospital-referrals.referral.read");
-  const url = new URL(request.url);
-  const window = reportWindow(url.searchParams.get("from"), url.searchParams.get("to"), await staffTimeZone(context.runtime.db, actor));
-  const rawDirection = url.searchParams.get("direction");
-  const direction = rawDirection === "incoming" || rawDirection === "outgoing" ? rawDirection : null;
+  // a bad filter shows the default; only the branches the user may see (as the export)
+  const { request: query } = await readReferralReportRequest(context.runtime.db, actor, new URL(request.url).searchParams);
+  const { from, to, direction } = query;
   // a report: from the read replica when there is one (ADR 024)
-  const report = await referralReport(context.runtime.readDb, { ...window, direction });
-  return { title: pageTitle(context.language, "hospital-referrals:reports.title"), ...window, direction, ...report, language: context.language };
+  const report = await referralReport(context.runtime.readDb, query);
+  return { title: pageTitle(context.language, "hospital-referrals:reports.title"), from, to, direction, ...report, language: context.language };
 }
 
 export default function ReferralReports() {
@@ -72,6 +71,7 @@ export default function ReferralReports() {
         </div>
         <button type="submit">{t("list.filter")}</button>
       </Form>
+      <ReportDownloadLinks href="/staff/referrals/reports/export" query={{ from, to, direction }} />
       <section className="card stack" aria-labelledby="report-totals">
         <h2 id="report-totals">{t("reports.totals")}</h2>
         {totals.length === 0 ? (
