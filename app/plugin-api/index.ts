@@ -61,7 +61,7 @@ export type { Database } from "../../db/client.ts";
 export { rowsOf } from "../../db/rows.ts";
 /** A processing purpose a plugin declares in its manifest (`purposes`): UU PDP legal basis, data, retention, processors. */
 export type { ProcessingPurpose, LegalBasis, Processor } from "../core/privacy/purposes.ts";
-export { fields, z } from "../core/validation/validation.ts";
+export { fields, rupiahField, z } from "../core/validation/validation.ts";
 export { isUuid } from "../core/validation/ids.ts";
 /** The two languages of the product: `id` (first) and `en`. */
 export type { Language } from "../core/i18n/languages.ts";
@@ -124,6 +124,7 @@ export {
   offsetText,
   parseLocalDateTime,
   parseLocalTime,
+  parseTypedTime,
   presetRange,
   previousRange,
   rangeInstants,

@@ -42,7 +42,7 @@ function Shell({ portal, search, menu, data, children }: ShellProps & { data: Po
       nav={data.nav}
       accountHref={accountHref}
       search={search}
-      menu={menu}
+      navigation={menu?.(data.nav)}
     >
       {children}
     </PortalShell>

@@ -19,7 +19,7 @@ export function PortalShell({
   nav,
   accountHref,
   search,
-  menu,
+  navigation,
   children,
 }: {
   portalName: string;
@@ -30,16 +30,11 @@ export function PortalShell({
   accountHref?: string;
   /** A search box for the header (the staff portal's global search). */
   search?: ReactNode;
-  /** Draws the navigation in place of the bar of links (the staff sidebar), beside the page. */
-  menu?: (nav: NavItem[]) => ReactNode;
+  /** The navigation in place of the bar of links (the staff sidebar), beside the page. */
+  navigation?: ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const main = (
-    <main className="page" id="main">
-      {children}
-    </main>
-  );
   return (
     <>
       <a className="skip-link" href="#main">
@@ -67,19 +62,16 @@ export function PortalShell({
           </Form>
         </div>
       </header>
-      {menu ? (
-        <div className="with-sidebar">
-          {menu(nav)}
-          {main}
-        </div>
-      ) : (
-        <>
+      <div className={navigation ? "with-sidebar" : undefined}>
+        {navigation ?? (
           <nav className="nav" aria-label={t("shell.mainNav")}>
             <NavLinks items={nav} />
           </nav>
-          {main}
-        </>
-      )}
+        )}
+        <main className="page" id="main">
+          {children}
+        </main>
+      </div>
     </>
   );
 }

@@ -1,10 +1,10 @@
-import { parseLocalTime, z } from "../../app/plugin-api/index.ts";
+import { parseTypedTime, z } from "../../app/plugin-api/index.ts";
 
 export const pluginId = "hospital-appointments";
 
 export const settingsSchema = z.object({
   /** Wall-clock time in the branch zone, the day before the visit, when the reminder goes out. */
-  reminderTime: z.string().transform((v, ctx) => parseLocalTime(v) ?? (ctx.addIssue({ code: "custom", message: "hospital-appointments:errors.reminderTimeFormat" }), z.NEVER)),
+  reminderTime: z.string().transform((v, ctx) => parseTypedTime(v) ?? (ctx.addIssue({ code: "custom", message: "hospital-appointments:errors.reminderTimeFormat" }), z.NEVER)),
   /** Patients may cancel or reschedule in the portal until this many hours before the visit. */
   cancelCutoffHours: z.coerce.number().int().min(0).max(168),
   /** A booked visit not checked in this long after its slot ended becomes a no-show. */

@@ -1,7 +1,7 @@
 // Client-safe form schemas of the programme settings page (/staff/loyalty-settings). Every message
 // is an i18n key; numbers get their own messages because a range is clearer than "not valid".
 import { isLocalDate } from "../../app/plugin-api/index.ts";
-import { fields, z } from "../../app/plugin-api/index.ts";
+import { rupiahField, z } from "../../app/plugin-api/index.ts";
 
 /** Same list as `campaignScopes` in schema.ts (which the browser must not load). */
 export const campaignScopeValues = ["all", "categories", "skus", "tiers"] as const;
@@ -24,13 +24,13 @@ const isoDate = z
 export const earningSchema = z
   .object({
     intent: z.literal("earning"),
-    idrPerPoint: fields.rupiah(100, 10_000_000, e("idrPerPoint")),
+    idrPerPoint: rupiahField(100, 10_000_000, e("idrPerPoint")),
     expiryMonths: whole(1, 120, "expiryMonths"),
     tiers: z
       .array(
         z.object({
           id: z.string().uuid(),
-          minSpendIdr: fields.rupiah(0, 1_000_000_000_000, e("minSpend")),
+          minSpendIdr: rupiahField(0, 1_000_000_000_000, e("minSpend")),
           earnMultiplierPct: whole(100, 1000, "tierMultiplier"),
           benefitsId: z.string({ required_error: "validation.required" }).trim().min(1).max(300),
           benefitsEn: z.string({ required_error: "validation.required" }).trim().min(1).max(300),

@@ -3,22 +3,19 @@ import { intlLocale, type Language } from "../i18n/languages.ts";
 import { defaultTimeZone, zoneAbbreviation, type TimeZone } from "./local-time.ts";
 
 /**
- * A time of day as each language writes it (../shared/GLOSSARY.md): Indonesian `18.15` (24 hours,
- * a period), English `6:15 pm`.
+ * Times as each language writes them (../shared/GLOSSARY.md): Indonesian `18.15` (24 hours, a
+ * period), English `6:15 pm` (en-AU writes exactly that; en-ID would write `6.15 pm`).
  */
-function clock(value: Date, language: Language, timeZone: string) {
-  if (language === "id") return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(value);
-  return new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", hour12: true, timeZone })
-    .formatToParts(value)
-    .map((part) => (part.type === "dayPeriod" ? part.value.toLowerCase() : part.type === "literal" ? part.value.replace(/\s/u, " ") : part.value))
-    .join("");
+function clock(value: Date | string, language: Language, timeZone: string, withDate?: boolean) {
+  const id = language === "id";
+  const cycle = id ? "h23" : "h12";
+  const parts: Intl.DateTimeFormatOptions = withDate ? { dateStyle: "medium", timeStyle: "short" } : { hour: id ? "2-digit" : "numeric", minute: "2-digit" };
+  return new Intl.DateTimeFormat(id ? "id-ID" : "en-AU", { ...parts, hourCycle: cycle, timeZone }).format(new Date(value));
 }
 
 /** Date and time in a branch's zone, with WIB/WITA/WIT after it: `6 Des 2026, 18.15 WIB`, `6 Dec 2026, 6:15 pm WIB`. */
 export function formatDateTime(value: Date | string, language: Language, timeZone: TimeZone = defaultTimeZone) {
-  const at = new Date(value);
-  const date = new Intl.DateTimeFormat(intlLocale(language), { dateStyle: "medium", timeZone }).format(at);
-  return `${date}, ${clock(at, language, timeZone)} ${zoneAbbreviation(timeZone)}`;
+  return `${clock(value, language, timeZone, true)} ${zoneAbbreviation(timeZone)}`;
 }
 
 /** The calendar date of an instant in a branch's zone: `6 Desember 2026`. */
@@ -33,11 +30,10 @@ export function formatLocalDate(date: string, language: Language, style: "long" 
 
 /** A wall-clock time `HH:MM` (a schedule's start, a slot): `18.15` in Indonesian, `6:15 pm` in English. */
 export function formatLocalTime(time: string, language: Language) {
-  const [hours, minutes] = time.split(":").map(Number);
-  return clock(new Date(Date.UTC(2000, 0, 1, hours, minutes)), language, "UTC");
+  return clock(`2000-01-01T${time}:00Z`, language, "UTC");
 }
 
 /** The time of an instant in a branch's zone: `18.15`, `6:15 pm`. */
 export function formatTime(value: Date | string, language: Language, timeZone: TimeZone = defaultTimeZone) {
-  return clock(new Date(value), language, timeZone);
+  return clock(value, language, timeZone);
 }

@@ -12,6 +12,7 @@ import {
   offsetText,
   parseLocalDateTime,
   parseLocalTime,
+  parseTypedTime,
   presetRange,
   previousRange,
   rangeInstants,
@@ -123,15 +124,18 @@ describe("what people type", () => {
     expect(parseLocalTime("18.60")).toBeNull();
     expect(parseLocalTime("18")).toBeNull();
     expect(parseLocalTime("18:00\n")).toBe("18:00");
-    // English, as the app writes it there
-    expect(parseLocalTime("6:00 pm")).toBe("18:00");
-    expect(parseLocalTime("6.00PM")).toBe("18:00");
-    expect(parseLocalTime("8:15 a.m.")).toBe("08:15");
-    expect(parseLocalTime("12:05 am")).toBe("00:05");
-    expect(parseLocalTime("12:00 pm")).toBe("12:00");
-    expect(parseLocalTime("13:00 pm")).toBeNull();
-    expect(parseLocalTime("0:30 am")).toBeNull();
-    expect(parseLocalTime("6:00 xm")).toBeNull();
+    // a setting also takes English, as the app writes it there
+    expect(parseTypedTime("18.00")).toBe("18:00");
+    expect(parseTypedTime("6:00 pm")).toBe("18:00");
+    expect(parseTypedTime("6.00PM")).toBe("18:00");
+    expect(parseTypedTime("8:15 a.m.")).toBe("08:15");
+    expect(parseTypedTime("12:05 am")).toBe("00:05");
+    expect(parseTypedTime("12:00 pm")).toBe("12:00");
+    expect(parseTypedTime("13:00 pm")).toBeNull();
+    expect(parseTypedTime("0:30 am")).toBeNull();
+    expect(parseTypedTime("6:60 pm")).toBeNull();
+    expect(parseTypedTime("6:00 xm")).toBeNull();
+    expect(parseLocalTime("6:00 pm")).toBeNull();
   });
 
   it("reads a typed date and time in the branch zone, and refuses rolled-over values", () => {

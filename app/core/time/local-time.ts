@@ -198,19 +198,27 @@ export function checkRange(from: unknown, to: unknown, maxDays = 5 * 366): { ok:
 
 // ---- what people type --------------------------------------------------------------------------
 
-/** A time of day as typed: `18.00`, `18:00`, `8.15`, `08:15` or `6:00 pm` -> `18:00`/`08:15`; null when not a time. */
+/** A time of day as typed: `18.00`, `18:00`, `8.15` or `08:15` -> `18:00`/`08:15`; null when not a time. */
 export function parseLocalTime(text: unknown): string | null {
   if (typeof text !== "string") return null;
-  const m = /^\s*(\d{1,2})[.:](\d{2})\s*(?:([ap])\.?\s?m\.?)?\s*$/i.exec(text);
+  const m = /^\s*(\d{1,2})[.:](\d{2})\s*$/.exec(text);
   if (!m) return null;
-  let [h, mi] = [Number(m[1]), Number(m[2])];
-  // English "6:15 pm", as the app writes times in English: 12-hour, 12 am is midnight
-  if (m[3]) {
-    if (h < 1 || h > 12) return null;
-    h = (h % 12) + (m[3].toLowerCase() === "p" ? 12 : 0);
-  }
+  const [h, mi] = [Number(m[1]), Number(m[2])];
   if (h > 23 || mi > 59) return null;
   return `${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}`;
+}
+
+/**
+ * A time of day typed in a setting, in either language's way: what parseLocalTime reads, or English
+ * `6:00 pm` / `8:15 a.m.` (12 am is midnight). Kept apart so pages without such a field do not ship it.
+ */
+export function parseTypedTime(text: unknown): string | null {
+  if (typeof text !== "string") return null;
+  const m = /^\s*(\d{1,2})[.:](\d{2})\s*([ap])\.?\s?m\.?\s*$/i.exec(text);
+  if (!m) return parseLocalTime(text);
+  const h = Number(m[1]);
+  if (h < 1 || h > 12) return null;
+  return parseLocalTime(`${(h % 12) + (m[3].toLowerCase() === "p" ? 12 : 0)}:${m[2]}`);
 }
 
 /** A date and time as typed (`2026-12-01T14:30`, `2026-12-01 14.30`) -> `2026-12-01T14:30`; null when malformed. */
