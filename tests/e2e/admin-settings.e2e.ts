@@ -18,7 +18,8 @@ test("an admin sets a plugin's settings and the ticket SLA, with errors shown on
   await page.getByRole("link", { name: /^Pengaturan Janji/ }).click();
   await expect(page).toHaveURL(/\/staff\/settings\/plugins\/hospital-appointments$/);
   const reminder = page.getByLabel("Jam pengingat (sehari sebelumnya, waktu cabang)");
-  await expect(reminder).toHaveValue("18:00");
+  // a time is shown as Indonesian writes it, and taken with '.' or ':' (or the English way)
+  await expect(reminder).toHaveValue("18.00");
   await reminder.fill("25:00");
   await page.getByRole("button", { name: "Simpan pengaturan" }).click();
   await expect(page.getByText("Beberapa isian belum benar")).toBeVisible();
@@ -28,11 +29,11 @@ test("an admin sets a plugin's settings and the ticket SLA, with errors shown on
   await reminder.fill("17:30");
   await page.getByRole("button", { name: "Simpan pengaturan" }).click();
   await expect(page.getByText("Pengaturan disimpan dan langsung berlaku.")).toBeVisible();
-  await expect(reminder).toHaveValue("17:30");
+  await expect(reminder).toHaveValue("17.30");
   // back as it was for the other tests
-  await reminder.fill("18:00");
+  await reminder.fill("6:00 pm");
   await page.getByRole("button", { name: "Simpan pengaturan" }).click();
-  await expect(reminder).toHaveValue("18:00");
+  await expect(reminder).toHaveValue("18.00");
 
   await page.goto("/staff/settings/tickets");
   const urgent = page.getByLabel("Prioritas Mendesak (jam)");

@@ -161,6 +161,8 @@ export default function PluginSettingsPage() {
                   </select>
                 ) : (
                   <input
+                    // a saved value is shown as the page writes it (a time typed 17:30 comes back 17.30)
+                    key={String(value)}
                     id={id}
                     name={field.name}
                     type="text"
